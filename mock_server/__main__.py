@@ -1,0 +1,59 @@
+"""`python -m mock_server` (or `entities-mock`): serve the mock with uvicorn.
+
+Startup prints the base URL and the admin key, the two things a frontend developer needs first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from mock_server.app import create_app
+from mock_server.seeding import FixtureError
+from mock_server.settings import DEFAULT_FIXTURES, Settings
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="mock_server", description="A stateful mock of the Entities API.")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=9000, help="port to listen on (default: 9000)")
+    parser.add_argument("--admin-key", help="the seeded admin's API key (default: $MOCK_ADMIN_KEY, else minted)")
+    parser.add_argument("--seed", type=int, help="make ids and timestamps deterministic")
+    parser.add_argument(
+        "--fixtures",
+        type=Path,
+        help=f"YAML or JSON seed data: users, keys, assistants, threads, messages (default: {DEFAULT_FIXTURES.name})",
+    )
+    parser.add_argument("--no-response-validation", action="store_true", help="skip checking responses")
+    parser.add_argument("--log-level", default="warning", help="uvicorn log level (default: warning)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    settings = Settings.from_env(
+        host=args.host,
+        port=args.port,
+        admin_key=args.admin_key,
+        seed=args.seed,
+        fixtures=args.fixtures,
+        validate_responses=False if args.no_response_validation else None,
+    )
+    try:
+        app = create_app(settings)
+    except (FixtureError, OSError) as error:
+        print(f"mock_server: cannot start: {error}", file=sys.stderr)
+        return 2
+    base_url = f"http://{settings.host}:{settings.port}"
+    print(f"Entities API mock on {base_url}  (API docs: {base_url}/docs/)", flush=True)
+    print(f"Admin API key: {app.services.seed.admin_key}", flush=True)
+    print(f"  export ENTITIES_BASE_URL={base_url} ENTITIES_API_KEY={app.services.seed.admin_key}", flush=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

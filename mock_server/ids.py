@@ -1,0 +1,53 @@
+"""Ids (`<prefix>_` + 22 alphanumerics, as the real IdentifierService mints them) and the clock.
+
+Both are deterministic under a seed, so a seeded mock answers the same ids and timestamps every run.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+import string
+import time
+from datetime import UTC, datetime
+
+ALPHABET = string.ascii_letters + string.digits
+ID_LENGTH = 22
+# 2026-11-24T00:00:00Z: the seeded clock's first instant.
+SEEDED_EPOCH = 1795478400
+
+
+class IdFactory:
+    def __init__(self, seed: int | None = None) -> None:
+        self._random = random.Random(seed) if seed is not None else None
+
+    def _choice(self) -> str:
+        return (self._random or secrets).choice(ALPHABET)
+
+    def token(self, length: int) -> str:
+        return "".join(self._choice() for _ in range(length))
+
+    def new(self, prefix: str) -> str:
+        return f"{prefix}_{self.token(ID_LENGTH)}"
+
+    def api_key(self, prefix: str = "ea") -> str:
+        # Real keys are "ea_" + token_urlsafe(32): 43 url-safe characters.
+        return f"{prefix}_{self.token(43)}"
+
+
+class Clock:
+    """Unix seconds now; under a seed, a fake clock that moves one second per reading."""
+
+    def __init__(self, seed: int | None = None) -> None:
+        self._next = SEEDED_EPOCH if seed is not None else None
+
+    def now(self) -> int:
+        if self._next is None:
+            return int(time.time())
+        self._next += 1
+        return self._next
+
+    def iso(self, seconds: int | None = None) -> str:
+        """The real server's ISO form: UTC, microseconds, no offset."""
+        moment = datetime.fromtimestamp(self.now() if seconds is None else seconds, UTC)
+        return moment.replace(tzinfo=None).isoformat(timespec="microseconds")

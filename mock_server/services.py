@@ -1,0 +1,73 @@
+"""The app's services, made once by create_app: settings, ids, clock, the session namespaces and the
+seed. `bind` turns a handler into the endpoint Connexion calls, giving it its request Context."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from connexion import request as current_request
+from connexion.context import context as connexion_context
+
+from mock_server.context import Context, Principal
+from mock_server.ids import Clock, IdFactory
+from mock_server.seeding import Seed, build_seed, load_fixture_file
+from mock_server.settings import Settings
+from mock_server.store import MemoryStore, Namespaces
+
+SESSION_HEADER = "X-Mock-Session"
+METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+
+
+class Services:
+    def __init__(self, settings: Settings, spec: dict[str, Any]) -> None:
+        self.settings = settings
+        self.ids = IdFactory(settings.seed)
+        self.clock = Clock(settings.seed)
+        fixtures = load_fixture_file(settings.fixtures) if settings.fixtures else {}
+        self.seed: Seed = build_seed(fixtures, self.ids, self.clock, settings.admin_key)
+        self.namespaces = Namespaces(self.seed.apply)
+        self.spec = spec
+        self.operations = {
+            op["operationId"]: op
+            for item in spec["paths"].values()
+            for op in item.values()
+            if isinstance(op, dict) and "operationId" in op
+        }
+
+        self._routes = [
+            (re.compile("^" + re.sub(r"{[^/]+}", "[^/]+", path) + "$"), sorted(m.upper() for m in item if m in METHODS))
+            for path, item in spec["paths"].items()
+        ]
+
+    def allowed_methods(self, path: str) -> list[str]:
+        """The methods the contract defines on the path template matching `path` (for 405's Allow)."""
+        for pattern, methods in self._routes:
+            if pattern.match(path):
+                return methods
+        return []
+
+    def tag_of(self, operation_id: str) -> str:
+        return self.operations[operation_id]["tags"][0]
+
+    def store_for(self, session: str | None) -> MemoryStore:
+        return self.namespaces.get(session)
+
+    def bind(self, handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        services = self
+
+        async def endpoint(**params: Any) -> Any:
+            params.pop("user", None)
+            token_info = params.pop("token_info", None) or connexion_context.get("token_info")
+            principal = token_info["principal"] if token_info else None
+            store = services.store_for(current_request.headers.get(SESSION_HEADER))
+            ctx = Context(store=store, ids=services.ids, clock=services.clock, principal=principal)
+            return await handler(ctx, **params)
+
+        endpoint.__name__ = handler.__name__
+        return endpoint
+
+
+def token_info_for(principal: Principal) -> dict[str, Any]:
+    return {"sub": principal.user_id, "principal": principal}

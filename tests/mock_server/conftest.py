@@ -1,0 +1,105 @@
+"""Fixtures for the mock's tests: an app per test (fresh state), its in-process client, the seeded
+admin, and a factory for users who each hold their own key."""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # starlette's TestClient warns about httpx on import
+    from mock_server import Settings, create_app
+
+ADMIN_KEY = "ad_TestAdminKey0123456789abcdefghijklmnopqrstuv"
+
+
+@dataclass
+class Caller:
+    """A user of the mock and the headers that authenticate as them."""
+
+    user: dict[str, Any]
+    key: str
+
+    @property
+    def id(self) -> str:
+        return self.user["id"]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-API-Key": self.key}
+
+
+@pytest.fixture
+def app():
+    return create_app(Settings(admin_key=ADMIN_KEY, seed=7))
+
+
+@pytest.fixture
+def client(app):
+    with app.test_client() as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def admin(app) -> Caller:
+    seed = app.services.seed
+    return Caller({"id": seed.admin_user_id}, seed.admin_key)
+
+
+@pytest.fixture
+def make_user(client, admin) -> Callable[..., Caller]:
+    """Create a user (as the admin) with an API key of their own."""
+    counter = itertools.count(1)
+
+    def make(**fields: Any) -> Caller:
+        n = next(counter)
+        body = {"email": f"user{n}@example.com", "full_name": f"User {n}", **fields}
+        user = client.post("/v1/users", json=body, headers=admin.headers)
+        assert user.status_code == 201, user.text
+        key = client.post(f"/v1/users/{user.json()['id']}/apikeys", json={}, headers=admin.headers)
+        assert key.status_code == 201, key.text
+        return Caller(user.json(), key.json()["plain_key"])
+
+    return make
+
+
+@pytest.fixture
+def alice(make_user) -> Caller:
+    return make_user(full_name="Alice")
+
+
+@pytest.fixture
+def bob(make_user) -> Caller:
+    return make_user(full_name="Bob")
+
+
+DEMO_ASSISTANT = "asst_DemoWeatherAssistant01"
+
+
+@pytest.fixture
+def thread(client, alice) -> dict[str, Any]:
+    response = client.post("/v1/threads", json={"meta_data": {}}, headers=alice.headers)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def message_body(thread_id: str, content: str = "Hello", role: str = "user", **extra: Any) -> dict[str, Any]:
+    """A message body as the SDK sends it: all ten keys, nulls included."""
+    return {
+        "content": content,
+        "thread_id": thread_id,
+        "sender_id": None,
+        "assistant_id": DEMO_ASSISTANT,
+        "role": role,
+        "tool_id": None,
+        "tool_call_id": None,
+        "meta_data": {},
+        "is_last_chunk": False,
+        "attachments": [],
+        **extra,
+    }

@@ -1,0 +1,93 @@
+"""Every error has the real server's shape: `{"detail": "..."}`, FastAPI's 422 list, 401 with
+WWW-Authenticate, 404/405 for unknown routes and methods, and never a 500 for bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def test_a_missing_key_is_401_with_www_authenticate(client):
+    response = client.get("/v1/assistants")
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"] == "APIKey"
+    assert response.json() == {"detail": "Missing API Key in 'X-API-Key' header."}
+
+
+@pytest.mark.parametrize(
+    ("key", "detail"),
+    [("short", "Invalid API Key format."), ("ea_unknownkeyvalue123", "Invalid or inactive API Key.")],
+)
+def test_a_bad_key_is_401_with_the_real_servers_message(client, key, detail):
+    response = client.get("/v1/assistants", headers={"X-API-Key": key})
+    assert (response.status_code, response.json()) == (401, {"detail": detail})
+    assert response.headers["WWW-Authenticate"] == "APIKey"
+
+
+def test_authentication_is_checked_before_the_body(client):
+    response = client.post("/v1/messages", json={"nonsense": True})
+    assert response.status_code == 401
+
+
+def test_a_body_missing_fields_is_a_fastapi_422_listing_each_one(client, admin):
+    response = client.post("/v1/messages", json={"content": "hi"}, headers=admin.headers)
+    assert response.status_code == 422
+    assert [e["loc"] for e in response.json()["detail"]] == [
+        ["body", "thread_id"], ["body", "assistant_id"], ["body", "role"]
+    ]  # fmt: skip
+    assert all(e["type"] == "missing" and e["msg"] == "Field required" for e in response.json()["detail"])
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type"),
+    [
+        (b"\xff\xfe\x00", "application/json"),
+        (b'{"content": ', "application/json"),
+        (b"content=hi", "application/x-www-form-urlencoded"),
+        (b"hello", "text/plain"),
+        (b"[" * 100_000 + b"]" * 100_000, "application/json"),
+    ],
+    ids=["not-utf8", "truncated-json", "form", "text", "deeply-nested"],
+)
+def test_an_unreadable_body_is_a_422_never_a_500(client, admin, content, content_type):
+    headers = {**admin.headers, "Content-Type": content_type}
+    response = client.post("/v1/messages", content=content, headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"][0] == "body"
+
+
+def test_a_wrong_typed_body_field_names_its_type(client, admin):
+    body = {"content": "x", "thread_id": 5, "assistant_id": "a", "role": "user"}
+    (error,) = client.post("/v1/messages", json=body, headers=admin.headers).json()["detail"]
+    assert error == {
+        "type": "string_type",
+        "loc": ["body", "thread_id"],
+        "msg": "Input should be a valid string",
+        "input": 5,
+    }
+
+
+def test_an_unknown_query_parameter_is_rejected(client, admin):
+    response = client.get("/v1/assistants?colour=blue", headers=admin.headers)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "colour"]
+
+
+def test_an_unknown_route_is_404_not_found(client, admin):
+    response = client.get("/v1/nothing/here", headers=admin.headers)
+    assert (response.status_code, response.json()) == (404, {"detail": "Not Found"})
+
+
+def test_a_wrong_method_is_405_with_the_allowed_methods(client, admin):
+    response = client.patch("/v1/messages/message_x", headers=admin.headers)
+    assert (response.status_code, response.json()) == (405, {"detail": "Method Not Allowed"})
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "PUT", "DELETE"}
+
+
+def test_cors_preflight_allows_any_origin(client):
+    response = client.options(
+        "/v1/messages",
+        headers={"Origin": "http://localhost:5173", "Access-Control-Request-Method": "POST",
+                 "Access-Control-Request-Headers": "x-api-key,content-type"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] in {"*", "http://localhost:5173"}
