@@ -27,6 +27,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=Path,
         help=f"YAML or JSON seed data: users, keys, assistants, threads, messages (default: {DEFAULT_FIXTURES.name})",
     )
+    parser.add_argument(
+        "--stream-delay",
+        type=float,
+        help="seconds between streamed deltas: 0 (default) is instant, 0.05 feels like a real model",
+    )
     parser.add_argument("--no-response-validation", action="store_true", help="skip checking responses")
     parser.add_argument("--log-level", default="warning", help="uvicorn log level (default: warning)")
     return parser.parse_args(argv)
@@ -40,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         admin_key=args.admin_key,
         seed=args.seed,
         fixtures=args.fixtures,
+        stream_delay=args.stream_delay,
         validate_responses=False if args.no_response_validation else None,
     )
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mock_server.engine.turns import Engine
 from mock_server.ids import Clock, IdFactory
 from mock_server.store import Store
 
@@ -21,6 +22,7 @@ class Context:
     ids: IdFactory
     clock: Clock
     principal: Principal | None  # None only on operations that authenticate otherwise
+    engine: Engine
 
     @property
     def caller(self) -> Principal:

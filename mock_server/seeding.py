@@ -16,7 +16,7 @@ from mock_server.ids import Clock, IdFactory
 from mock_server.records import new_assistant, new_message, new_thread, new_user
 from mock_server.store import MemoryStore
 
-SECTIONS = ("users", "assistants", "threads", "messages")
+SECTIONS = ("users", "assistants", "threads", "messages", "rules")
 
 
 class FixtureError(ValueError):

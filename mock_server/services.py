@@ -11,6 +11,8 @@ from connexion import request as current_request
 from connexion.context import context as connexion_context
 
 from mock_server.context import Context, Principal
+from mock_server.engine.assistant import ScriptedAssistant, rule_from_fixture
+from mock_server.engine.turns import Engine
 from mock_server.ids import Clock, IdFactory
 from mock_server.seeding import Seed, build_seed, load_fixture_file
 from mock_server.settings import Settings
@@ -28,6 +30,8 @@ class Services:
         fixtures = load_fixture_file(settings.fixtures) if settings.fixtures else {}
         self.seed: Seed = build_seed(fixtures, self.ids, self.clock, settings.admin_key)
         self.namespaces = Namespaces(self.seed.apply)
+        rules = [rule_from_fixture(item) for item in fixtures.get("rules") or []]
+        self.engine = Engine(ScriptedAssistant(rules), delay=settings.stream_delay)
         self.spec = spec
         self.operations = {
             op["operationId"]: op
@@ -62,7 +66,7 @@ class Services:
             token_info = params.pop("token_info", None) or connexion_context.get("token_info")
             principal = token_info["principal"] if token_info else None
             store = services.store_for(current_request.headers.get(SESSION_HEADER))
-            ctx = Context(store=store, ids=services.ids, clock=services.clock, principal=principal)
+            ctx = Context(store, services.ids, services.clock, principal, services.engine)
             return await handler(ctx, **params)
 
         endpoint.__name__ = handler.__name__

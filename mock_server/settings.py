@@ -22,6 +22,8 @@ class Settings:
     fixtures: Path | None = DEFAULT_FIXTURES
     spec_path: Path = SPEC_PATH
     validate_responses: bool = True
+    # Seconds between streamed deltas: 0 is as fast as the client reads; ~0.05 feels like a model.
+    stream_delay: float = 0.0
     swagger_ui: bool = True
     extra_cors_headers: tuple[str, ...] = field(default=("X-Mock-Session",))
 

@@ -104,6 +104,12 @@ def on_nonconforming_response(_request: ConnexionRequest, error: NonConformingRe
     return _json(500, {"detail": f"Mock response does not conform to the contract: {error.detail}"})
 
 
+def on_unexpected(_request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+    # A bug in the mock, never bad input: log the traceback, answer in the usual error shape.
+    logger.exception("unexpected error in the mock", exc_info=error)
+    return _json(500, {"detail": "Internal Server Error"})
+
+
 def error_handlers(services: Services) -> list[tuple[type[Exception], Any]]:
     return [
         (ApiError, on_api_error),
@@ -113,4 +119,5 @@ def error_handlers(services: Services) -> list[tuple[type[Exception], Any]]:
         (BadRequestProblem, on_bad_request),
         (ProblemException, on_problem),
         (HTTPException, on_http_exception(services)),
+        (Exception, on_unexpected),
     ]

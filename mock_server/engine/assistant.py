@@ -62,7 +62,7 @@ class ScriptedAssistant:
                 return rule.turn
         tool = _named_tool(assistant.get("tools") or [], message)
         if tool is not None:
-            arguments = arguments_for(tool.get("parameters") or {}, message)
+            arguments = arguments_for(tool.get("parameters") or {}, message, skip=tool["name"])
             return Turn(tool_call=ToolCall(tool["name"], arguments))
         return Turn(text=_plain_reply(assistant, message))
 
@@ -105,11 +105,14 @@ def _keywords(message: str) -> list[str]:
     return [w for w in _WORD.findall(message) if w.lower() not in _STOPWORDS]
 
 
-def arguments_for(schema: Row, message: str) -> dict[str, Any]:
-    """Arguments satisfying a JSON-schema object, filled from the message where a string will do."""
-    words = _keywords(message)
-    capitalised = [w for w in words if w[0].isupper()]
-    candidates = iter(capitalised + words)
+def arguments_for(schema: Row, message: str, *, skip: str = "") -> dict[str, Any]:
+    """Arguments satisfying a JSON-schema object, filled from the message where a string will do:
+    proper nouns first (capitalised, not opening the sentence), then the other keywords."""
+    words = [w for w in _keywords(message) if w.lower() != skip.lower()]
+    first = _WORD.match(message.strip())
+    opening = first.group(0) if first else None
+    capitalised = [w for w in words if w[0].isupper() and w != opening]
+    candidates = iter(capitalised + [w for w in words if w not in capitalised])
     properties: Row = schema.get("properties") or {}
     required = schema.get("required") or list(properties)
     return {name: _value_for(properties.get(name) or {}, candidates) for name in required}

@@ -70,7 +70,7 @@ class TurnRunner:
         if now > run["expires_at"]:
             self.store.runs.update(self.run_id, {"status": "expired"})
             raise RunFinished(self.store.runs.get(self.run_id) or run)
-        changes: Row = {"status": "in_progress", "_current_turn": run["_current_turn"] + 1}
+        changes: Row = {"status": "in_progress", "required_action": None, "_current_turn": run["_current_turn"] + 1}
         if run["started_at"] is None:
             changes["started_at"] = now
         run = self.store.runs.update(self.run_id, changes)
@@ -139,11 +139,20 @@ class TurnRunner:
         action = new_action(
             self.ids,
             self.clock,
-            {"run_id": run["id"], "tool_name": turn.tool_call.name, "tool_call_id": call_id, "function_args": arguments},
+            {
+                "run_id": run["id"],
+                "tool_name": turn.tool_call.name,
+                "tool_call_id": call_id,
+                "function_args": arguments,
+            },
         )
         action["turn_index"] = run["_current_turn"]
         self.store.actions.insert(action)
-        call = {"id": call_id, "type": "function", "function": {"name": turn.tool_call.name, "arguments": json.dumps(arguments)}}
+        call = {
+            "id": call_id,
+            "type": "function",
+            "function": {"name": turn.tool_call.name, "arguments": json.dumps(arguments)},
+        }
         reply["content"] = json.dumps([call])
         self.store.messages.insert(new_message(self.ids, self.clock, reply, role="assistant", completed=True))
         changes = {"status": "action_required", "required_action": "submit_tool_outputs", "usage": self._usage(turn)}

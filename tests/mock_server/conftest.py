@@ -1,9 +1,11 @@
-"""Fixtures for the mock's tests: an app per test (fresh state), its in-process client, the seeded
-admin, and a factory for users who each hold their own key."""
+"""Fixtures for the mock's tests: one app for the whole run, with a fresh `X-Mock-Session` namespace
+per test (so each test starts from the seed alone), its in-process client, the seeded admin, and a
+factory for users who each hold their own key. A test module may override `app` for other settings."""
 
 from __future__ import annotations
 
 import itertools
+import uuid
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,15 +36,31 @@ class Caller:
         return {"X-API-Key": self.key}
 
 
-@pytest.fixture
-def app():
+@pytest.fixture(scope="session")
+def shared_app():
     return create_app(Settings(admin_key=ADMIN_KEY, seed=7))
 
 
 @pytest.fixture
-def client(app):
-    with app.test_client() as test_client:
+def app(shared_app):
+    return shared_app
+
+
+@pytest.fixture
+def session_name() -> str:
+    return f"test-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def client(app, session_name):
+    with app.test_client(headers={"X-Mock-Session": session_name}) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def store(app, session_name):
+    """The test's own namespace of state, for looking behind the API."""
+    return app.services.store_for(session_name)
 
 
 @pytest.fixture

@@ -80,11 +80,11 @@ def test_a_key_request_takes_no_other_keys_and_at_least_one_day(client, alice):
 # --- authentication -------------------------------------------------------------------------------
 
 
-def test_an_expired_key_gets_401_api_key_has_expired(client, alice, app):
+def test_an_expired_key_gets_401_api_key_has_expired(client, alice, store):
     created = create_key(client, alice, expires_in_days=1)
     assert whoami(client, created["plain_key"]).status_code == 200
     prefix = created["details"]["prefix"]
-    app.services.store_for(None).api_keys.update(prefix, {"_expires_ts": SEEDED_EPOCH})
+    store.api_keys.update(prefix, {"_expires_ts": SEEDED_EPOCH})
     response = whoami(client, created["plain_key"])
     assert response.status_code == 401
     assert response.json() == {"detail": "API Key has expired."}

@@ -181,7 +181,7 @@ def test_deleting_an_unknown_user_is_404(client, admin):
     assert response.json() == {"detail": "User not found"}
 
 
-def test_a_deleted_user_is_gone_and_their_keys_stop_authenticating(client, admin, alice, app):
+def test_a_deleted_user_is_gone_and_their_keys_stop_authenticating(client, admin, alice, store):
     response = client.delete(f"/v1/users/{alice.id}", headers=admin.headers)
     assert response.status_code == 200
     assert response.json() == {"success": True, "message": f"User {alice.id} deleted."}
@@ -189,12 +189,12 @@ def test_a_deleted_user_is_gone_and_their_keys_stop_authenticating(client, admin
     denied = client.get("/v1/auth/validate-key", headers=alice.headers)
     assert denied.status_code == 401
     assert denied.json() == {"detail": "Invalid or inactive API Key."}
-    assert list(app.services.store_for(None).api_keys.where("user_id", alice.id)) == []
+    assert list(store.api_keys.where("user_id", alice.id)) == []
     assert client.delete(f"/v1/users/{alice.id}", headers=admin.headers).status_code == 404
 
 
-def test_deleting_a_user_erases_their_threads_messages_runs_and_actions(client, admin, alice, bob, app):
-    store = app.services.store_for(None)
+def test_deleting_a_user_erases_their_threads_messages_runs_and_actions(client, admin, alice, bob, store):
+    store = store
     thread = client.post("/v1/threads", json={"meta_data": {}}, headers=alice.headers).json()
     message = client.post("/v1/messages", json=message_body(thread["id"]), headers=alice.headers).json()
     bobs_thread = client.post("/v1/threads", json={"meta_data": {}}, headers=bob.headers).json()
@@ -230,7 +230,7 @@ def test_deleting_a_user_removes_them_from_other_users_threads_and_shares(client
     assert response.json() == {"detail": "User not found"}
 
 
-def test_deleting_a_user_soft_deletes_their_own_assistants_and_orphans_shared_ones(client, admin, alice, bob, app):
+def test_deleting_a_user_soft_deletes_their_own_assistants_and_orphans_shared_ones(client, admin, alice, bob, store):
     private = new_assistant(client, alice, "Private")
     shared = new_assistant(client, alice, "Shared")
     client.post(f"/v1/users/{bob.id}/assistants/{shared['id']}", headers=alice.headers)
@@ -238,7 +238,7 @@ def test_deleting_a_user_soft_deletes_their_own_assistants_and_orphans_shared_on
     client.delete(f"/v1/users/{alice.id}", headers=admin.headers)
 
     assert client.get(f"/v1/assistants/{private['id']}", headers=admin.headers).status_code == 404
-    assert app.services.store_for(None).assistants.get(private["id"])["_deleted_at"] is not None
+    assert store.assistants.get(private["id"])["_deleted_at"] is not None
     kept = client.get(f"/v1/assistants/{shared['id']}", headers=bob.headers)
     assert kept.status_code == 200
     assert kept.json() == {**shared, "owner_id": None}
