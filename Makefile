@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 REDOCLY := node_modules/.bin/redocly
 
 .DEFAULT_GOAL := help
-.PHONY: help install test lint models check-models clean
+.PHONY: help install serve test lint models check-models clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -25,6 +25,9 @@ $(PY_STAMP): pyproject.toml
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+serve: $(PY_STAMP) ## Run the mock on http://127.0.0.1:9000 (ARGS="--seed 1 --admin-key ..." to pass options)
+	$(BIN)/python -m mock_server $(ARGS)
 
 lint: install ## Lint the Python code and the contract (openapi-spec-validator, Redocly recommended rules)
 	$(BIN)/ruff check .

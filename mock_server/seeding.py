@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 import yaml
 
 from mock_server.auth import issue_key
+from mock_server.engine.assistant import Rule, rule_from_fixture
 from mock_server.ids import Clock, IdFactory
 from mock_server.records import new_assistant, new_message, new_thread, new_user
 from mock_server.store import MemoryStore
@@ -46,6 +48,13 @@ def load_fixture_file(path: Path) -> dict[str, Any]:
 
 def build_seed(fixtures: dict[str, Any], ids: IdFactory, clock: Clock, admin_key: str | None) -> Seed:
     """Resolve a fixture document into rows; `ref`/`owner`/`thread` names link rows together."""
+    try:
+        return _build_seed(fixtures, ids, clock, admin_key)
+    except (KeyError, TypeError, AttributeError) as error:
+        raise FixtureError(f"fixture rows are missing or mistyped: {error!r}") from None
+
+
+def _build_seed(fixtures: dict[str, Any], ids: IdFactory, clock: Clock, admin_key: str | None) -> Seed:
     store = MemoryStore()  # a scratch namespace: the rows are then copied into every real one
     refs: dict[str, str] = {}
 
@@ -91,3 +100,11 @@ def build_seed(fixtures: dict[str, Any], ids: IdFactory, clock: Clock, admin_key
 
 
 SEEDED_TABLES = ("users", "api_keys", "assistants", "threads", "messages")
+
+
+def load_rules(fixtures: dict[str, Any]) -> list[Rule]:
+    """The scripted assistant's rules from the fixture's `rules` section."""
+    try:
+        return [rule_from_fixture(item) for item in fixtures.get("rules") or []]
+    except (ValueError, KeyError, TypeError, re.error) as error:
+        raise FixtureError(f"a rule cannot be used: {error}") from None

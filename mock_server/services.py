@@ -11,10 +11,10 @@ from connexion import request as current_request
 from connexion.context import context as connexion_context
 
 from mock_server.context import Context, Principal
-from mock_server.engine.assistant import ScriptedAssistant, rule_from_fixture
+from mock_server.engine.assistant import ScriptedAssistant
 from mock_server.engine.turns import Engine
 from mock_server.ids import Clock, IdFactory
-from mock_server.seeding import Seed, build_seed, load_fixture_file
+from mock_server.seeding import Seed, build_seed, load_fixture_file, load_rules
 from mock_server.settings import Settings
 from mock_server.store import MemoryStore, Namespaces
 
@@ -30,8 +30,7 @@ class Services:
         fixtures = load_fixture_file(settings.fixtures) if settings.fixtures else {}
         self.seed: Seed = build_seed(fixtures, self.ids, self.clock, settings.admin_key)
         self.namespaces = Namespaces(self.seed.apply)
-        rules = [rule_from_fixture(item) for item in fixtures.get("rules") or []]
-        self.engine = Engine(ScriptedAssistant(rules), delay=settings.stream_delay)
+        self.engine = Engine(ScriptedAssistant(load_rules(fixtures)), delay=settings.stream_delay)
         self.spec = spec
         self.operations = {
             op["operationId"]: op

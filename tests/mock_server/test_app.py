@@ -1,0 +1,89 @@
+"""The app as a whole: spec operations without a handler answer from their examples, an operation
+with neither refuses to start, sessions keep state apart, seeds make runs repeatable, docs are served."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from mock_server import Settings, create_app
+from mock_server.settings import SPEC_PATH
+from tests.mock_server.conftest import ADMIN_KEY
+
+NEW_OPERATION = {
+    "operationId": "getWeatherReport",
+    "tags": ["reports"],
+    "summary": "A new endpoint nobody has implemented yet",
+    "responses": {
+        "200": {
+            "description": "A report.",
+            "content": {
+                "application/json": {
+                    "schema": {"type": "object", "properties": {"city": {"type": "string"}}},
+                    "examples": {"paris": {"value": {"city": "Paris"}}},
+                }
+            },
+        },
+        "401": {"$ref": "#/components/responses/Unauthorized"},
+    },
+}
+
+
+def spec_with(tmp_path, operation):
+    spec = yaml.safe_load(SPEC_PATH.read_text())
+    spec["paths"]["/v1/reports/weather"] = {"get": copy.deepcopy(operation)}
+    path = tmp_path / "openapi.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    return path
+
+
+def test_an_operation_without_a_handler_answers_its_example_and_says_so(tmp_path):
+    app = create_app(Settings(admin_key=ADMIN_KEY, spec_path=spec_with(tmp_path, NEW_OPERATION)))
+    response = app.test_client().get("/v1/reports/weather", headers={"X-API-Key": ADMIN_KEY})
+    assert response.status_code == 200
+    assert response.json() == {"city": "Paris"}
+    assert response.headers["X-Mock-Source"] == "example"
+
+
+def test_an_operation_with_neither_handler_nor_example_stops_the_start(tmp_path):
+    bare = copy.deepcopy(NEW_OPERATION)
+    del bare["responses"]["200"]["content"]["application/json"]["examples"]
+    with pytest.raises(RuntimeError, match="getWeatherReport"):
+        create_app(Settings(admin_key=ADMIN_KEY, spec_path=spec_with(tmp_path, bare)))
+
+
+def test_handled_operations_are_not_marked_as_examples(client, admin):
+    response = client.get("/v1/assistants", headers=admin.headers)
+    assert response.status_code == 200 and "X-Mock-Source" not in response.headers
+
+
+def test_parallel_sessions_do_not_see_each_others_data(shared_app, admin):
+    one = shared_app.test_client(headers={**admin.headers, "X-Mock-Session": "one"})
+    two = shared_app.test_client(headers={**admin.headers, "X-Mock-Session": "two"})
+    thread = one.post("/v1/threads", json={}).json()
+    assert one.get(f"/v1/threads/{thread['id']}").status_code == 200
+    assert two.get(f"/v1/threads/{thread['id']}").status_code == 404
+    assert two.get(f"/v1/threads/user/{admin.id}").json() == []
+    # Both start from the same seed: the admin and the demo assistant exist in each.
+    assert one.get("/v1/assistants").json() == two.get("/v1/assistants").json() != []
+
+
+def test_a_seed_makes_ids_and_timestamps_repeat_from_run_to_run():
+    def first_thread():
+        app = create_app(Settings(seed=42))
+        headers = {"X-API-Key": app.services.seed.admin_key}
+        return app.services.seed.admin_key, app.test_client().post("/v1/threads", json={}, headers=headers).json()
+
+    assert first_thread() == first_thread()
+
+
+def test_without_a_seed_each_start_mints_a_new_admin_key():
+    assert create_app(Settings()).services.seed.admin_key != create_app(Settings()).services.seed.admin_key
+
+
+def test_swagger_ui_and_the_served_contract_are_available(client):
+    assert client.get("/docs/").status_code == 200
+    served = client.get("/openapi.json")
+    assert served.status_code == 200 and served.json()["info"]["title"] == "Entities API"
