@@ -153,7 +153,10 @@ class ApiKeyCreateRequest(BaseModel):
         extra="forbid",
     )
     key_name: Annotated[str | None, Field(examples=["Development Key"], max_length=100)] = None
-    expires_in_days: Annotated[int | None, Field(examples=[30], ge=1)] = None
+    expires_in_days: Annotated[int | None, Field(examples=[30], ge=1, le=36500)] = None
+    """
+    Days until the key expires (at most 100 years). Intended bound; the real server takes any size and answers 500 when the date overflows.
+    """
 
 
 class ApiKeyDetails(BaseModel):

@@ -6,10 +6,12 @@ They plug into Connexion through its `validator_map`; the checks themselves stay
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from connexion.json_schema import Draft4RequestValidator
 from connexion.validators import JSONRequestBodyValidator, ParameterValidator
@@ -34,6 +36,19 @@ _PARSING_TYPES = {
 _QUOTED = re.compile(r"'([^']*)'")
 
 
+def _is_http_url(value: object) -> bool:
+    """What pydantic's HttpUrl accepts, which is what the real server checks `format: uri` with."""
+    if not isinstance(value, str):
+        return True  # the type check reports non-strings
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and len(value) <= 2083
+
+
+# Draft 4's checker skips `uri` unless an optional package is installed: check it ourselves.
+FORMAT_CHECKER = copy.deepcopy(Draft4Validator.FORMAT_CHECKER)
+FORMAT_CHECKER.checks("uri")(_is_http_url)
+
+
 def _describe(error: ValidationError, parsing: bool) -> tuple[str, str, dict[str, Any] | None]:
     """The pydantic-style (type, msg, ctx) of one jsonschema error."""
     kind, value = error.validator, error.validator_value
@@ -54,6 +69,8 @@ def _describe(error: ValidationError, parsing: bool) -> tuple[str, str, dict[str
         return "string_too_short", f"String should have at least {value} {unit}", {"min_length": value}
     if kind == "maxLength":
         return "string_too_long", f"String should have at most {value} characters", {"max_length": value}
+    if kind == "format":
+        return "url_parsing", "Input should be a valid URL", None
     if kind == "pattern":
         return "string_pattern_mismatch", f"String should match pattern '{value}'", {"pattern": value}
     return "value_error", error.message, None
@@ -128,7 +145,7 @@ _BODY_VALIDATORS: dict[int, tuple[dict[str, Any], Draft4Validator]] = {}
 def _body_validator(schema: dict[str, Any]) -> Draft4Validator:
     cached = _BODY_VALIDATORS.get(id(schema))
     if cached is None:
-        cached = (schema, Draft4RequestValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER))
+        cached = (schema, Draft4RequestValidator(schema, format_checker=FORMAT_CHECKER))
         _BODY_VALIDATORS[id(schema)] = cached
     return cached[1]
 
@@ -164,5 +181,5 @@ class FastAPIParameterValidator(ParameterValidator):
                 return [validation_item("missing", loc, "Field required", None)]
             return []
         schema = param.get("schema", {})
-        errors = list(Draft4Validator(schema, format_checker=Draft4Validator.FORMAT_CHECKER).iter_errors(value))
+        errors = list(Draft4Validator(schema, format_checker=FORMAT_CHECKER).iter_errors(value))
         return fastapi_errors(errors, loc, parsing=True)

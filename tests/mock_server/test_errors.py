@@ -91,3 +91,15 @@ def test_cors_preflight_allows_any_origin(client):
     )  # fmt: skip
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] in {"*", "http://localhost:5173"}
+
+
+def test_a_webhook_url_that_is_not_an_http_url_is_a_422(client, admin):
+    body = {"name": "A", "model": "m", "webhook_url": "not a url"}
+    (error,) = client.post("/v1/assistants", json=body, headers=admin.headers).json()["detail"]
+    assert error["loc"] == ["body", "webhook_url"] and error["type"] == "url_parsing"
+
+
+def test_a_key_lifetime_beyond_the_documented_bound_is_a_422_not_an_overflow(client, admin):
+    response = client.post(f"/v1/users/{admin.id}/apikeys", json={"expires_in_days": 2300058437}, headers=admin.headers)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "less_than_equal"

@@ -103,3 +103,25 @@ def test_cancelling_during_a_stream_ends_it_with_the_run_cancelled(chat, base_ur
     assert received[-1]["type"] == "status" and received[-1]["status"] == "cancelled"
     assert len(contents) < 100, "the stream stopped early"
     assert sdk.runs.retrieve_run(run.id).status.value == "cancelled"
+
+
+def test_frames_reach_the_client_while_the_turn_is_still_running(chat, base_url):
+    import httpx
+
+    sdk, assistant, thread, run, stream = chat("Tell me a long story about " + "winds and waves " * 30, tools=())
+    body = {
+        "model": MODEL,
+        "thread_id": thread.id,
+        "message_id": stream.message_id,
+        "run_id": run.id,
+        "assistant_id": assistant.id,
+    }
+    with httpx.stream("POST", f"{base_url}/v1/completions", json=body, timeout=30) as response:
+        lines = response.iter_lines()
+        assert next(line for line in lines if line.startswith("data:")).endswith(
+            '"started", "run_id": "' + run.id + '"}'
+        )
+        # Unbuffered: the first frame is here and the run is still mid-turn.
+        assert sdk.runs.retrieve_run(run.id).status.value == "in_progress"
+        assert [line for line in lines if line.startswith("data:")][-1] == "data: [DONE]"
+    assert sdk.runs.retrieve_run(run.id).status.value == "completed"
