@@ -1,20 +1,20 @@
-"""create_app(settings) -> the Connexion AsyncApp serving openapi.yaml as a stateful mock."""
+"""create_app(settings) -> the Connexion AsyncApp (MockApp) serving openapi.yaml as a stateful mock."""
 
 from __future__ import annotations
 
-from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from starlette.middleware.cors import CORSMiddleware
 
+from mock_server.asgi import MockApp
 from mock_server.resolver import HandlerResolver, unanswerable_operations
 from mock_server.services import Services
 from mock_server.settings import Settings
 from mock_server.spec import load_spec
-from mock_server.wiring import VALIDATORS, api_key_security, error_handlers
+from mock_server.wiring import VALIDATORS, OrjsonJsonifier, api_key_security, error_handlers
 
 
-def create_app(settings: Settings | None = None) -> AsyncApp:
+def create_app(settings: Settings | None = None) -> MockApp:
     settings = settings or Settings()
     spec = load_spec(settings.spec_path)
     services = Services(settings, spec)
@@ -23,12 +23,12 @@ def create_app(settings: Settings | None = None) -> AsyncApp:
         raise RuntimeError(f"operations with no handler and no example to answer with: {', '.join(missing)}")
     resolver = HandlerResolver(services)
 
-    app = AsyncApp(__name__, security_map=api_key_security(services))
+    app = MockApp(__name__, security_map=api_key_security(services), jsonifier=OrjsonJsonifier())
     app.add_api(
         spec,
         resolver=resolver,
         strict_validation=True,
-        validate_responses=settings.validate_responses,
+        validate_responses=False,  # the Endpoints check every answer themselves, when settings ask
         validator_map=VALIDATORS,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=settings.swagger_ui, swagger_ui_path="/docs"),
     )

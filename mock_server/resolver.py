@@ -16,6 +16,7 @@ from typing import Any
 from connexion.lifecycle import ConnexionResponse
 from connexion.resolver import Resolution, Resolver
 
+from mock_server.endpoint import Endpoint
 from mock_server.services import Services
 
 Handler = Callable[..., Awaitable[Any]]
@@ -83,18 +84,18 @@ class HandlerResolver(Resolver):
     def resolve(self, operation) -> Resolution:
         operation_id = operation.operation_id
         handler = find_handler(self.services.tag_of(operation_id), operation_id)
-        if handler is not None:
-            return Resolution(self.services.bind(handler), operation_id)
-        example = first_success_example(_resolved(self.services.spec, self.services.operations[operation_id]))
-        if example is None:  # create_app refuses to start first: see unanswerable_operations
-            raise RuntimeError(f"{operation_id} has no handler and no example")
-        return Resolution(_answer_with_example(*example), operation_id)
+        if handler is None:
+            example = first_success_example(_resolved(self.services.spec, self.services.operations[operation_id]))
+            if example is None:  # create_app refuses to start first: see unanswerable_operations
+                raise RuntimeError(f"{operation_id} has no handler and no example")
+            handler = _answer_with_example(*example)
+        return Resolution(Endpoint(self.services, operation_id, handler), operation_id)
 
 
 def _answer_with_example(status: int, media_type: str, value: Any) -> Handler:
     body = value if isinstance(value, str) else json.dumps(value)
 
-    async def example_endpoint(**_: Any) -> ConnexionResponse:
+    async def example_endpoint(_ctx: Any, **__: Any) -> ConnexionResponse:
         return ConnexionResponse(
             status_code=status,
             body=body if status != 204 else None,

@@ -1,16 +1,12 @@
-"""The app's services, made once by create_app: settings, ids, clock, the session namespaces and the
-seed. `bind` turns a handler into the endpoint Connexion calls, giving it its request Context."""
+"""The app's services, made once by create_app: settings, ids, clock, the session namespaces, the
+seed and the engine; what every request's Context is made from (see endpoint.py)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from connexion import request as current_request
-from connexion.context import context as connexion_context
-
-from mock_server.context import Context, Principal
+from mock_server.context import Principal
 from mock_server.engine.assistant import ScriptedAssistant
 from mock_server.engine.turns import Engine
 from mock_server.ids import Clock, IdFactory
@@ -56,20 +52,6 @@ class Services:
 
     def store_for(self, session: str | None) -> MemoryStore:
         return self.namespaces.get(session)
-
-    def bind(self, handler: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
-        services = self
-
-        async def endpoint(**params: Any) -> Any:
-            params.pop("user", None)
-            token_info = params.pop("token_info", None) or connexion_context.get("token_info")
-            principal = token_info["principal"] if token_info else None
-            store = services.store_for(current_request.headers.get(SESSION_HEADER))
-            ctx = Context(store, services.ids, services.clock, principal, services.engine)
-            return await handler(ctx, **params)
-
-        endpoint.__name__ = handler.__name__
-        return endpoint
 
 
 def token_info_for(principal: Principal) -> dict[str, Any]:

@@ -1,22 +1,19 @@
-"""Request validators that report like the real server (FastAPI): every problem at once, as
-`{"type", "loc", "msg", "input"}` items of a 422, instead of Connexion's single-message 400.
-
-They plug into Connexion through its `validator_map`; the checks themselves stay jsonschema's.
-"""
+"""Validators Connexion calls through its `validator_map`: requests report like the real server
+(FastAPI: every problem at once, as `{"type", "loc", "msg", "input"}` items of a 422), and all of
+them, responses included, check with schemas compiled once by jsonschema-rs (see compiled.py)."""
 
 from __future__ import annotations
 
-import copy
-import json
-import re
-from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs
 
-from connexion.json_schema import Draft4RequestValidator
-from connexion.validators import JSONRequestBodyValidator, ParameterValidator
-from jsonschema import Draft4Validator, ValidationError
+import orjson
+from connexion.exceptions import NonConformingResponseBody
+from connexion.validators import JSONRequestBodyValidator, JSONResponseBodyValidator, ParameterValidator
+from starlette.datastructures import Headers
+from starlette.types import Scope
 
+from mock_server.compiled import COMPILED
 from mock_server.errors import RequestValidationFailed, validation_item
 
 _JSON_TYPES = {
@@ -33,69 +30,60 @@ _PARSING_TYPES = {
     "number": ("float_parsing", "Input should be a valid number, unable to parse string as a number"),
     "boolean": ("bool_parsing", "Input should be a valid boolean, unable to interpret input"),
 }
-_QUOTED = re.compile(r"'([^']*)'")
 
 
-def _is_http_url(value: object) -> bool:
-    """What pydantic's HttpUrl accepts, which is what the real server checks `format: uri` with."""
-    if not isinstance(value, str):
-        return True  # the type check reports non-strings
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and len(value) <= 2083
-
-
-# Draft 4's checker skips `uri` unless an optional package is installed: check it ourselves.
-FORMAT_CHECKER = copy.deepcopy(Draft4Validator.FORMAT_CHECKER)
-FORMAT_CHECKER.checks("uri")(_is_http_url)
-
-
-def _describe(error: ValidationError, parsing: bool) -> tuple[str, str, dict[str, Any] | None]:
-    """The pydantic-style (type, msg, ctx) of one jsonschema error."""
-    kind, value = error.validator, error.validator_value
-    if kind == "type":
-        expected = value[0] if isinstance(value, list) else value
+def _describe(kind: Any, message: str, parsing: bool) -> tuple[str, str, dict[str, Any] | None]:
+    """The pydantic-style (type, msg, ctx) of one jsonschema-rs error kind."""
+    name = type(kind).__name__
+    if name == "Type":
+        expected = next((t for t in kind.types if t != "null"), "string")
         table = _PARSING_TYPES if parsing and expected in _PARSING_TYPES else _JSON_TYPES
-        return (*table.get(expected, ("type_error", error.message)), None)
-    if kind == "enum":
-        choices = [repr(v) for v in value if v is not None]
+        return (*table.get(expected, ("type_error", message)), None)
+    if name == "Enum":
+        choices = [repr(v) for v in kind.options if v is not None]
         expected = " or ".join([", ".join(choices[:-1]), choices[-1]]) if len(choices) > 1 else choices[0]
         return "enum", f"Input should be {expected}", {"expected": expected}
-    if kind == "minimum":
-        return "greater_than_equal", f"Input should be greater than or equal to {value}", {"ge": value}
-    if kind == "maximum":
-        return "less_than_equal", f"Input should be less than or equal to {value}", {"le": value}
-    if kind == "minLength":
-        unit = "character" if value == 1 else "characters"
-        return "string_too_short", f"String should have at least {value} {unit}", {"min_length": value}
-    if kind == "maxLength":
-        return "string_too_long", f"String should have at most {value} characters", {"max_length": value}
-    if kind == "format":
+    if name == "Minimum":
+        return "greater_than_equal", f"Input should be greater than or equal to {kind.limit}", {"ge": kind.limit}
+    if name == "Maximum":
+        return "less_than_equal", f"Input should be less than or equal to {kind.limit}", {"le": kind.limit}
+    if name == "MinLength":
+        unit = "character" if kind.limit == 1 else "characters"
+        return "string_too_short", f"String should have at least {kind.limit} {unit}", {"min_length": kind.limit}
+    if name == "MaxLength":
+        return "string_too_long", f"String should have at most {kind.limit} characters", {"max_length": kind.limit}
+    if name == "Pattern":
+        return "string_pattern_mismatch", f"String should match pattern '{kind.pattern}'", {"pattern": kind.pattern}
+    if name == "Format":
         return "url_parsing", "Input should be a valid URL", None
-    if kind == "pattern":
-        return "string_pattern_mismatch", f"String should match pattern '{value}'", {"pattern": value}
-    return "value_error", error.message, None
+    return "value_error", message, None
 
 
-def fastapi_errors(errors: Iterable[ValidationError], location: list[str | int], *, parsing=False):
-    """Turn jsonschema errors into FastAPI 422 items rooted at `location` (e.g. ["body"])."""
+def fastapi_errors(errors: Any, location: list[str | int], *, parsing: bool = False) -> list[dict[str, Any]]:
+    """Turn jsonschema-rs errors into FastAPI 422 items rooted at `location` (e.g. ["body"])."""
     items = []
-    for error in sorted(errors, key=lambda e: list(map(str, e.absolute_path))):
-        loc = location + list(error.absolute_path)
-        if error.validator == "required":
-            (name,) = _QUOTED.findall(error.message)[:1] or [str(error.validator_value)]
-            items.append(validation_item("missing", loc + [name], "Field required", error.instance))
-        elif error.validator == "additionalProperties" and error.validator_value is False:
-            extras = set(error.instance) - set(error.schema.get("properties", {}))
-            for name in sorted(extras):
-                value = error.instance[name]
-                items.append(validation_item("extra_forbidden", loc + [name], "Extra inputs are not permitted", value))
+    for error in errors:
+        loc = location + list(error.instance_path)
+        name = type(error.kind).__name__
+        if name == "Required":
+            items.append(validation_item("missing", loc + [error.kind.property], "Field required", error.instance))
+        elif name == "AdditionalProperties":
+            for extra in sorted(error.kind.unexpected):
+                value = error.instance[extra]
+                items.append(validation_item("extra_forbidden", loc + [extra], "Extra inputs are not permitted", value))
         else:
-            kind, msg, ctx = _describe(error, parsing)
+            kind, msg, ctx = _describe(error.kind, error.message, parsing)
             item = validation_item(kind, loc, msg, error.instance)
             if ctx is not None:
                 item["ctx"] = ctx
             items.append(item)
     return items
+
+
+def _json_invalid(position: int, reason: str) -> RequestValidationFailed:
+    item = validation_item("json_invalid", ["body", position], "JSON decode error", {})
+    item["ctx"] = {"error": reason}
+    return RequestValidationFailed([item])
 
 
 class FastAPIBodyValidator(JSONRequestBodyValidator):
@@ -106,66 +94,41 @@ class FastAPIBodyValidator(JSONRequestBodyValidator):
         if not raw:
             return None
         try:
-            return json.loads(raw.decode(self._encoding))
-        except (UnicodeDecodeError, LookupError):
-            raise _json_invalid(0, "the body is not valid UTF-8") from None
-        except json.JSONDecodeError as error:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
+            # orjson reads UTF-8 only, and refuses deep nesting: both are decode errors to a client.
             raise _json_invalid(error.pos, error.msg) from None
-        except RecursionError:
-            raise _json_invalid(0, "the body is nested too deeply") from None
-
-    @property
-    def _validator(self):
-        return _body_validator(self._schema)
 
     def _validate(self, body: Any) -> None:
         if body is None:
             if self._nullable:
                 return
             raise RequestValidationFailed([validation_item("missing", ["body"], "Field required", None)])
-        try:
-            errors = list(self._validator.iter_errors(body))
-        except RecursionError:
-            raise _json_invalid(0, "the body is nested too deeply") from None
-        if errors:
-            raise RequestValidationFailed(fastapi_errors(errors, ["body"]))
-
-
-def _json_invalid(position: int, reason: str) -> RequestValidationFailed:
-    item = validation_item("json_invalid", ["body", position], "JSON decode error", {})
-    item["ctx"] = {"error": reason}
-    return RequestValidationFailed([item])
-
-
-# Connexion builds a validator object per request; one per schema is enough. The schema is kept
-# beside its validator so its id() cannot be reused by another schema while cached.
-_BODY_VALIDATORS: dict[int, tuple[dict[str, Any], Draft4Validator]] = {}
-
-
-def _body_validator(schema: dict[str, Any]) -> Draft4Validator:
-    cached = _BODY_VALIDATORS.get(id(schema))
-    if cached is None:
-        cached = (schema, Draft4RequestValidator(schema, format_checker=FORMAT_CHECKER))
-        _BODY_VALIDATORS[id(schema)] = cached
-    return cached[1]
+        validator = COMPILED.validator(self._schema, request=True)
+        if not validator.is_valid(body):
+            raise RequestValidationFailed(fastapi_errors(validator.iter_errors(body), ["body"]))
 
 
 class FastAPIParameterValidator(ParameterValidator):
-    """Query, path and header parameters: every problem reported, unknown query names included."""
+    """Query, path and header parameters: every problem reported, unknown query names included.
 
-    def validate_request(self, request) -> None:
+    It reads the scope directly: Connexion's generic URI parser, built anew for every request,
+    handles array and object encodings this contract does not use."""
+
+    def validate(self, scope: Scope) -> None:
+        query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         items: list[dict[str, Any]] = []
         if self.strict_validation:
-            extra = self.validate_query_parameter_list(request, self.security_query_params)
-            for name in sorted(extra):
-                value = request.query_params.get(name)
+            declared = {p["name"] for p in self.parameters.get("query", [])} | self.security_query_params
+            for name in sorted(set(query) - declared):
+                value = query[name][-1] if len(query[name]) == 1 else query[name]
                 items.append(
                     validation_item("extra_forbidden", ["query", name], "Extra inputs are not permitted", value)
                 )
         sources = {
-            "query": request.query_params,
-            "path": request.path_params,
-            "header": request.headers,
+            "query": {name: values[-1] for name, values in query.items()},
+            "path": scope.get("path_params", {}),
+            "header": Headers(scope=scope),
         }
         for where, values in sources.items():
             for param in self.parameters.get(where, []):
@@ -177,9 +140,52 @@ class FastAPIParameterValidator(ParameterValidator):
     def _check(where: str, param: dict[str, Any], value: Any) -> list[dict[str, Any]]:
         loc: list[str | int] = [where, param["name"]]
         if value is None:
-            if param.get("required"):
-                return [validation_item("missing", loc, "Field required", None)]
-            return []
+            return [validation_item("missing", loc, "Field required", None)] if param.get("required") else []
         schema = param.get("schema", {})
-        errors = list(Draft4Validator(schema, format_checker=FORMAT_CHECKER).iter_errors(value))
-        return fastapi_errors(errors, loc, parsing=True)
+        if where != "path" or schema.get("type") != "string":
+            value = coerce_text(value, schema.get("type"))
+        validator = COMPILED.validator(schema, request=True)
+        if validator.is_valid(value):
+            return []
+        return fastapi_errors(validator.iter_errors(value), loc, parsing=True)
+
+
+_BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
+
+
+def coerce_text(text: Any, json_type: str | None) -> Any:
+    """A parameter's text as its declared type; left as text when it does not parse (the validator
+    then reports it as FastAPI would: `int_parsing`, `bool_parsing`...)."""
+    if not isinstance(text, str):
+        return text
+    try:
+        if json_type == "integer":
+            return int(text)
+        if json_type == "number":
+            return float(text)
+        if json_type == "boolean":
+            return _BOOLEANS[text.lower()]
+    except (ValueError, KeyError):
+        pass
+    return text
+
+
+class CompiledResponseValidator(JSONResponseBodyValidator):
+    """The mock checks every JSON answer against the contract before it leaves."""
+
+    def _parse(self, stream) -> Any:
+        raw = b"".join(stream)
+        if not raw:
+            return None
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
+            raise NonConformingResponseBody(str(error)) from None
+
+    def _validate(self, body: Any) -> None:
+        validator = COMPILED.validator(self._schema, request=False)
+        if not validator.is_valid(body):
+            problems = "; ".join(
+                f"{e.message} at /{'/'.join(map(str, e.instance_path))}" for e in validator.iter_errors(body)
+            )
+            raise NonConformingResponseBody(detail=f"Response body does not conform to specification. {problems}")

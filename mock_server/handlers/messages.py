@@ -11,6 +11,12 @@ from mock_server.errors import forbidden, not_found
 from mock_server.handlers._common import envelope, thread_for
 from mock_server.records import Row, new_message, public
 
+
+def as_stored(row: Row) -> Row:
+    """Message rows hold no private state: a page serves them as stored, without a copy."""
+    return row
+
+
 POST_DENIED = "You do not have permission to access this thread."
 UPDATABLE = ("content", "meta_data", "status", "role", "tool_call_id")
 
@@ -65,7 +71,7 @@ async def delete_message(ctx: Context, message_id: str) -> tuple[Row, int]:
 async def list_messages(ctx: Context, thread_id: str, limit: int = 20, order: str = "asc") -> tuple[Row, int]:
     thread_for(ctx, thread_id)
     page = ctx.store.messages.page("thread_id", thread_id, limit=limit, order=order)  # type: ignore[arg-type]
-    return envelope(page), 200
+    return envelope(page, view=as_stored), 200
 
 
 async def get_formatted_messages(ctx: Context, thread_id: str) -> tuple[list[Row], int]:

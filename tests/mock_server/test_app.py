@@ -87,3 +87,26 @@ def test_swagger_ui_and_the_served_contract_are_available(client):
     assert client.get("/docs/").status_code == 200
     served = client.get("/openapi.json")
     assert served.status_code == 200 and served.json()["info"]["title"] == "Entities API"
+
+
+def _drop_created_at(row):
+    return {key: value for key, value in row.items() if key != "created_at" and not key.startswith("_")}
+
+
+def test_the_mock_refuses_to_send_an_answer_that_breaks_the_contract(client, alice, thread, monkeypatch):
+    import mock_server.handlers.messages as messages
+    from tests.mock_server.conftest import message_body
+
+    monkeypatch.setattr(messages, "public", _drop_created_at)
+    response = client.post("/v1/messages", json=message_body(thread["id"]), headers=alice.headers)
+    assert response.status_code == 500
+    assert "createMessage 200" in response.json()["detail"] and "created_at" in response.json()["detail"]
+
+
+def test_response_checking_can_be_switched_off(monkeypatch):
+    import mock_server.handlers.threads as threads
+
+    app = create_app(Settings(admin_key=ADMIN_KEY, validate_responses=False))
+    monkeypatch.setattr(threads, "public", _drop_created_at)
+    response = app.test_client().post("/v1/threads", json={}, headers={"X-API-Key": ADMIN_KEY})
+    assert response.status_code == 200 and "created_at" not in response.json()

@@ -116,3 +116,8 @@ def test_formatted_history_shapes_tool_rows_and_tool_calls_for_the_llm(client, a
         {"role": "assistant", "content": None, "tool_calls": calls},
         {"role": "tool", "tool_call_id": "call_1", "content": '{"temp": 18}'},
     ]
+
+
+def test_a_message_row_holds_nothing_private_so_pages_may_serve_it_as_stored(store, client, alice, post):
+    created = post()
+    assert not [key for key in store.messages.get(created["id"]) if key.startswith("_")]
