@@ -4,6 +4,7 @@ completion, and cancelling mid-stream."""
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 
@@ -125,3 +126,27 @@ def test_frames_reach_the_client_while_the_turn_is_still_running(chat, base_url)
         assert sdk.runs.retrieve_run(run.id).status.value == "in_progress"
         assert [line for line in lines if line.startswith("data:")][-1] == "data: [DONE]"
     assert sdk.runs.retrieve_run(run.id).status.value == "completed"
+
+
+def test_a_standard_sse_client_reads_action_required_from_the_run_events_stream(chat, base_url):
+    # The SDK's own `runs.watch_run_events` can never dispatch an event: it feeds sseclient with
+    # requests' iter_lines(), which strips the line endings sseclient splits events on. So the
+    # stream is read here as the SDK means to, with sseclient over the raw chunks.
+    import requests
+    from sseclient import SSEClient
+
+    sdk, _, _, run, stream = chat("What does get_weather say for Lima?")
+    for _chunk in stream.stream_chunks(model=MODEL):  # one turn: it ends with the tool call
+        pass
+    assert sdk.runs.retrieve_run(run.id).status.value == "action_required"
+    response = requests.get(
+        f"{base_url}/v1/runs/{run.id}/events", headers={"X-API-Key": sdk.api_key}, stream=True, timeout=10
+    )
+    (event,) = list(SSEClient(response.iter_content(chunk_size=None)).events())
+    pending = json.loads(event.data)
+    assert event.event == "action_required"
+    assert (pending["tool_name"], pending["function_arguments"], pending["run_status"]) == (
+        "get_weather",
+        {"city": "Lima"},
+        "action_required",
+    )
