@@ -23,10 +23,10 @@ from starlette.types import Receive, Scope
 
 from mock_server.compiled import COMPILED
 from mock_server.context import Context
+from mock_server.services import SESSION_HEADER
 from mock_server.validation import coerce_text
 
 Handler = Callable[..., Awaitable[Any]]
-SESSION_HEADER = "x-mock-session"
 
 
 class Endpoint:
