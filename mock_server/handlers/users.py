@@ -42,8 +42,7 @@ async def update_user(ctx: Context, user_id: str, body: dict[str, Any]) -> tuple
     changes = {key: body[key] for key in UPDATABLE if body.get(key) is not None and body[key] != user[key]}
     if not changes:
         return public(user), 200
-    # Not in the contract's responses, but two users sharing an email would make email lookups
-    # (createUser's check, provisioning) ambiguous.
+    # Two users sharing an email would make email lookups (createUser's check, provisioning) ambiguous.
     if email_taken(ctx, changes.get("email"), other_than=user_id):
         raise _duplicate_email(changes["email"])
     changes["updated_at"] = ctx.clock.iso()

@@ -1,0 +1,55 @@
+"""The mock (full validation) with one thread of the default namespace holding N messages, put
+straight into the store, served with uvicorn:
+
+    python -m bench.filled_mock --messages N --port P --admin-key K
+
+It prints `thread <id>` once the thread is filled, before it starts serving.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+
+import uvicorn
+
+from mock_server import Settings, create_app
+from mock_server.records import new_message, new_thread
+
+
+def fill(app, messages: int) -> str:
+    """One thread owned by the seeded admin, in the default namespace, with `messages` user messages."""
+    services = app.services
+    store = services.store_for(None)
+    thread = new_thread(services.ids, services.clock, services.seed.admin_user_id, [], {})
+    store.threads.insert(thread)
+    thread_id = thread["id"]
+    for n in range(messages):
+        fields = {"thread_id": thread_id, "content": f"Message {n}: what's the weather in Paris?"}
+        store.messages.insert(new_message(services.ids, services.clock, fields, role="user"))
+    store.threads.update(thread_id, {"materialized": True})
+    return thread_id
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench.filled_mock", description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--admin-key", required=True)
+    args = parser.parse_args(argv)
+    app = create_app(Settings(admin_key=args.admin_key, seed=1))
+    started = time.monotonic()
+    gc.disable()  # a million new rows would otherwise trigger many useless collections
+    thread_id = fill(app, args.messages)
+    gc.enable()
+    print(f"thread {thread_id} ({args.messages} messages in {time.monotonic() - started:.1f} s)", flush=True)
+    gc.freeze()  # as mock_server/__main__.py does: the rows live as long as the process
+    gc.set_threshold(50_000, 20, 100)
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""The workflows' HTTP client: plain httpx, one call per operationId. Every answer is held to the
+contract on the way back (a documented status, the response schema, our invariants) and journaled
+for the coverage matrix, so a workflow step reads as "call X, expect Y" and still catches breaks."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import jsonschema_rs
+import schemathesis
+
+from contract_tests import invariants, journal
+from contract_tests.contract import Contract
+
+DONE = "[DONE]"
+
+
+class Break(Exception):
+    """The server broke the contract during a workflow; `check` names the promise."""
+
+    def __init__(self, check: str, message: str) -> None:
+        super().__init__(message)
+        self.check = check
+
+
+class Skip(Exception):
+    """A workflow cannot go on for a reason that is not the server's fault."""
+
+
+@dataclass
+class Stream:
+    """A completion stream: its frames as JSON events, and whether `data: [DONE]` ended it."""
+
+    events: list[dict[str, Any]]
+    done: bool
+
+    def of_type(self, kind: str) -> list[dict[str, Any]]:
+        return [event for event in self.events if event.get("type") == kind]
+
+    @property
+    def text(self) -> str:
+        return "".join(event.get("content", "") for event in self.of_type("content"))
+
+
+@dataclass
+class Client:
+    base_url: str
+    contract: Contract
+    key: str | None
+    excluded: Collection[str] = ()
+    timeout: float = 60.0
+    _http: httpx.Client = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._http = httpx.Client(base_url=self.base_url.rstrip("/"), timeout=self.timeout)
+
+    def as_key(self, key: str | None) -> Client:
+        return Client(self.base_url, self.contract, key, self.excluded, self.timeout)
+
+    def call(
+        self, operation_id: str, *, expect: int | Collection[int] = (200, 201, 204), json: Any = None,
+        params: dict[str, Any] | None = None, **path: str,
+    ) -> Any:
+        """Call the operation, hold the answer to the contract, and return its JSON body (None when empty)."""
+        response = self._send(operation_id, json, params, path)
+        self._expect(operation_id, response, expect)
+        self._check(operation_id, response, params)
+        return response.json() if response.content else None
+
+    def stream(self, body: dict[str, Any], *, expect: int = 200) -> Stream:
+        """`createCompletion` with `stream: true`: each `data:` frame must be a StreamEvent."""
+        response = self._send("createCompletion", {**body, "stream": True}, None, {})
+        self._expect("createCompletion", response, expect)
+        content_type = response.headers.get("content-type", "")
+        if not content_type.startswith("text/event-stream"):
+            raise Break("completion_stream", f"the stream answered {content_type!r}, not text/event-stream")
+        return _parse_stream(response.text, _stream_event_validator(self.contract))
+
+    def _send(self, operation_id: str, body: Any, params: dict[str, Any] | None, path: dict[str, str]) -> httpx.Response:
+        if operation_id in self.excluded:
+            raise Skip(f"uses excluded operation {operation_id}")
+        operation = self.contract.operations[operation_id]
+        headers = {"X-API-Key": self.key} if self.key else {}
+        response = self._http.request(
+            operation.method, operation.url(**path), json=body, params=params, headers=headers
+        )
+        journal.record(operation_id, response.status_code, "workflow")
+        return response
+
+    def _expect(self, operation_id: str, response: httpx.Response, expect: int | Collection[int]) -> None:
+        operation = self.contract.operations[operation_id]
+        if str(response.status_code) not in operation.statuses:
+            raise Break(
+                "status_code_conformance",
+                f"{operation.label} answered {response.status_code}, which the contract does not document "
+                f"({', '.join(operation.statuses)}): {response.text[:300]}",
+            )
+        wanted = {expect} if isinstance(expect, int) else set(expect)
+        if response.status_code not in wanted:
+            raise Break(
+                "workflow",
+                f"{operation.label} ({operation_id}) answered {response.status_code}, expected "
+                f"{' or '.join(map(str, sorted(wanted)))}: {response.text[:300]}",
+            )
+
+    def _check(self, operation_id: str, response: httpx.Response, params: dict[str, Any] | None) -> None:
+        try:
+            _schema(str(self.contract.path)).find_operation_by_id(operation_id).validate_response(response)
+        except AssertionError as error:  # Schemathesis' Failure and FailureGroup are AssertionErrors
+            raise Break("response_schema_conformance", f"{operation_id}: {error}") from None
+        if not 200 <= response.status_code < 300 or not response.content:
+            return
+        body, status = response.json(), response.status_code
+        query = {**self.contract.operations[operation_id].query_defaults, **(params or {})}
+        for check, problems in (
+            ("id_prefix_matches_object", invariants.id_prefix_problems(self.contract, operation_id, status, body)),
+            ("object_string_conformance", invariants.object_string_problems(self.contract, operation_id, status, body)),
+            ("list_envelope_conformance", invariants.envelope_problems(body, query.get("limit"), query.get("order"))),
+        ):
+            if problems:
+                raise Break(check, f"{operation_id}: " + "; ".join(problems))
+
+
+@functools.cache
+def _schema(path: str) -> Any:
+    return schemathesis.openapi.from_path(path)
+
+
+@functools.cache
+def _stream_event_validator(contract: Contract) -> Any:
+    root = {"components": contract.document["components"], "$ref": "#/components/schemas/StreamEvent"}
+    return jsonschema_rs.validator_for(root)
+
+
+def _parse_stream(text: str, validator: Any) -> Stream:
+    """SSE as the contract frames it: `data: {json}` blocks separated by blank lines, then `data: [DONE]`."""
+    events: list[dict[str, Any]] = []
+    done = False
+    for block in text.replace("\r\n", "\n").split("\n\n"):
+        lines = [line for line in block.split("\n") if line and not line.startswith(":")]
+        if not lines:
+            continue
+        if done:
+            raise Break("completion_stream", f"a frame after [DONE]: {block[:200]!r}")
+        if len(lines) != 1 or not lines[0].startswith("data: "):
+            raise Break("completion_stream", f"not a single `data:` line: {block[:200]!r}")
+        payload = lines[0].removeprefix("data: ")
+        if payload == DONE:
+            done = True
+            continue
+        try:
+            event = json.loads(payload)
+        except ValueError:
+            raise Break("completion_stream", f"a frame that is not JSON: {payload[:200]!r}") from None
+        errors = [error.message for error in validator.iter_errors(event)]
+        if errors:
+            raise Break("completion_stream", f"a frame that is not a StreamEvent ({errors[0]}): {payload[:200]}")
+        events.append(event)
+    return Stream(events, done)
