@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
-from starlette.middleware.cors import CORSMiddleware
 
-from mock_server.asgi import MockApp
+from mock_server.asgi import BrowserCORSMiddleware, MockApp
 from mock_server.resolver import HandlerResolver, unanswerable_operations
 from mock_server.services import Services
 from mock_server.settings import Settings
@@ -35,7 +34,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
     for exception, handler in error_handlers(services):
         app.add_error_handler(exception, handler)
     app.add_middleware(
-        CORSMiddleware,
+        BrowserCORSMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,
         allow_origins=["*"],
         allow_methods=["*"],

@@ -6,30 +6,108 @@ answer against the contract itself (see endpoint.py)."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from connexion import AsyncApp
 from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
-from connexion.middleware.request_validation import RequestValidationMiddleware
+from connexion.middleware.request_validation import (
+    RequestValidationAPI,
+    RequestValidationMiddleware,
+    RequestValidationOperation,
+)
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import Receive, Scope, Send
 
 from mock_server.endpoint import Endpoint
+
+
+class DocsOnlySwaggerUI(SwaggerUIMiddleware):
+    """Swagger UI and the served contract, off the API's hot path: only their own paths reach the
+    Swagger router (which otherwise copies the scope and routes every request)."""
+
+    PREFIXES = ("/docs", "/openapi.")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith(self.PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+class BrowserCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS for requests that carry an Origin header, which browsers always send; other
+    clients skip its per-response header rewriting (their answers just lack `Vary: Origin`)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not any(name == b"origin" for name, _ in scope["headers"]):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+class LeanRequestValidationOperation(RequestValidationOperation):
+    """Connexion's request validation, with what it rebuilds for every request (a URI parser, a
+    parameter validator, the body's schema lookups) made once per operation."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self._parameter_validator.validate(scope)
+        if self._operation.request_body:
+            mime_type, encoding = self.extract_content_type(scope["headers"])
+            self.validate_mime_type(mime_type)  # a non-JSON body is refused here (a 422 in wiring)
+            validator = self._body_validator_class(
+                schema=self._body_schema,
+                required=self._operation.request_body.get("required", False),
+                nullable=False,
+                encoding=encoding,
+                strict_validation=self.strict_validation,
+            )
+            receive, scope = await validator.wrap_receive(receive, scope=scope)
+        await self.next_app(scope, receive, send)
+
+    @functools.cached_property
+    def _parameter_validator(self) -> Any:
+        return self._validator_map["parameter"](
+            self._operation.parameters,
+            uri_parser=None,
+            strict_validation=self.strict_validation,
+            security_query_params=self.security_query_params,
+        )
+
+    @functools.cached_property
+    def _body_schema(self) -> dict[str, Any]:
+        return self._operation.body_schema("application/json")
+
+    @functools.cached_property
+    def _body_validator_class(self) -> Any:
+        return self._validator_map["body"]["application/json"]
+
+
+class LeanRequestValidationAPI(RequestValidationAPI):
+    def make_operation(self, operation: Any) -> LeanRequestValidationOperation:
+        options = {"strict_validation": self.strict_validation, "validator_map": self.validator_map}
+        return LeanRequestValidationOperation(self.next_app, operation=operation, **options)
+
+
+class LeanRequestValidationMiddleware(RequestValidationMiddleware):
+    api_cls = LeanRequestValidationAPI
+
 
 # Connexion's default stack minus response validation (Endpoint checks answers without re-parsing
 # them) and the context middleware (handlers receive their Context explicitly).
 MIDDLEWARES = [
     ServerErrorMiddleware,
     ExceptionMiddleware,
-    SwaggerUIMiddleware,
+    DocsOnlySwaggerUI,
     RoutingMiddleware,
     SecurityMiddleware,
-    RequestValidationMiddleware,
+    LeanRequestValidationMiddleware,
     LifespanMiddleware,
 ]
 
