@@ -21,11 +21,15 @@ class IdFactory:
     def __init__(self, seed: int | None = None) -> None:
         self._random = random.Random(seed) if seed is not None else None
 
-    def _choice(self) -> str:
-        return (self._random or secrets).choice(ALPHABET)
-
     def token(self, length: int) -> str:
-        return "".join(self._choice() for _ in range(length))
+        if self._random is not None:
+            return "".join(self._random.choices(ALPHABET, k=length))
+        # One read of the system's randomness per token, not one per character (a syscall each).
+        # Bytes >= 248 are dropped so that every character stays equally likely (248 = 4 x 62).
+        chars: list[str] = []
+        while len(chars) < length:
+            chars += [ALPHABET[b % 62] for b in secrets.token_bytes(length + 8) if b < 248]
+        return "".join(chars[:length])
 
     def new(self, prefix: str) -> str:
         return f"{prefix}_{self.token(ID_LENGTH)}"
