@@ -23,6 +23,7 @@ from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Match, Mount, Route, Router, get_route_path
 from starlette.types import Receive, Scope, Send
 
 from mock_server.endpoint import Endpoint
@@ -99,13 +100,58 @@ class LeanRequestValidationMiddleware(RequestValidationMiddleware):
     api_cls = LeanRequestValidationAPI
 
 
+class SegmentRouter(Router):
+    """A starlette Router that only tries the routes with as many path segments as the request
+    (a `{param}` never spans a `/`), instead of every route of the API in turn."""
+
+    async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().app(scope, receive, send)
+            return
+        partial = None
+        for route in self._candidates(get_route_path(scope).count("/")):
+            match, child_scope = route.matches(scope)
+            if match is Match.FULL:
+                scope["route"] = route
+                scope.update(child_scope)
+                await route.handle(scope, receive, send)
+                return
+            if match is Match.PARTIAL and partial is None:
+                partial, partial_scope = route, child_scope
+        if partial is not None:  # the path is known, the method is not: a 405
+            scope["route"] = partial
+            scope.update(partial_scope)
+            await partial.handle(scope, receive, send)
+            return
+        await super().app(scope, receive, send)  # no match: slash redirects and the default, as before
+
+    def _candidates(self, segments: int) -> list[Any]:
+        index = self.__dict__.get("_index")
+        if index is None or index[0] != len(self.routes):
+            buckets: dict[int, list[Any]] = {}
+            anywhere = [r for r in self.routes if not isinstance(r, Route) or ":path}" in r.path]
+            for route in self.routes:
+                if route not in anywhere:
+                    buckets.setdefault(route.path.count("/"), []).append(route)
+            index = self.__dict__["_index"] = (len(self.routes), buckets, anywhere)
+        return index[1].get(segments, []) + index[2]
+
+
+class SegmentRoutingMiddleware(RoutingMiddleware):
+    def add_api(self, *args: Any, **kwargs: Any) -> None:
+        super().add_api(*args, **kwargs)
+        for mount in self.router.routes:
+            if isinstance(mount, Mount) and type(mount.app) is Router:
+                mount.app.__class__ = SegmentRouter  # same state, a faster way through it
+
+
 # Connexion's default stack minus response validation (Endpoint checks answers without re-parsing
 # them) and the context middleware (handlers receive their Context explicitly).
 MIDDLEWARES = [
     ServerErrorMiddleware,
     ExceptionMiddleware,
     DocsOnlySwaggerUI,
-    RoutingMiddleware,
+    SegmentRoutingMiddleware,
     SecurityMiddleware,
     LeanRequestValidationMiddleware,
     LifespanMiddleware,
