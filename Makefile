@@ -7,9 +7,11 @@ BIN := $(VENV)/bin
 PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 REDOCLY := node_modules/.bin/redocly
+BENCH_STAMP := bench/node_modules/.installed
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve test lint models check-models clean
+.PHONY: help install serve test lint models check-models contract bench clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -44,5 +46,17 @@ check-models: $(PY_STAMP) ## Fail when codegen/models.py is stale (regenerate wi
 test: lint check-models ## Lint, check the generated models for drift, run the test suite
 	$(BIN)/pytest
 
+contract: $(PY_STAMP) ## Check a server against the contract: BASE_URL=… API_KEY=… [ADMIN_KEY=…] [ARGS="--junit out.xml"]
+	@test -n "$(BASE_URL)" && test -n "$(API_KEY)" || { echo "usage: make contract BASE_URL=http://127.0.0.1:9000 API_KEY=… [ADMIN_KEY=…] [ARGS=…]" >&2; exit 2; }
+	$(BIN)/python -m contract_tests $(ARGS)  # reads BASE_URL, API_KEY, ADMIN_KEY from the environment: no key in the log
+
+bench: $(PY_STAMP) $(BENCH_STAMP) ## Benchmark the mock against Prism and a bare Starlette app (ARGS="--rounds 5 --duration 10")
+	@command -v wrk >/dev/null 2>&1 || $(SUDO) apt-get install -y wrk || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
+	$(BIN)/python -m bench.run $(ARGS)
+
+$(BENCH_STAMP): bench/package.json bench/package-lock.json
+	npm ci --prefix bench --no-audit --no-fund --loglevel=error
+	touch $@
+
 clean: ## Remove the virtualenv, node_modules and caches
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules bench/node_modules .pytest_cache .ruff_cache

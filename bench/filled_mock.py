@@ -3,7 +3,7 @@ straight into the store, served with uvicorn:
 
     python -m bench.filled_mock --messages N --port P --admin-key K
 
-It prints `thread <id>` once the thread is filled, before it starts serving.
+It prints `thread <id> filled_in_s=<seconds>` once the thread is filled, before it starts serving.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     gc.disable()  # a million new rows would otherwise trigger many useless collections
     thread_id = fill(app, args.messages)
     gc.enable()
-    print(f"thread {thread_id} ({args.messages} messages in {time.monotonic() - started:.1f} s)", flush=True)
+    print(f"thread {thread_id} filled_in_s={time.monotonic() - started:.2f}", flush=True)
     gc.freeze()  # as mock_server/__main__.py does: the rows live as long as the process
     gc.set_threshold(50_000, 20, 100)
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")

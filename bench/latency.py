@@ -31,7 +31,9 @@ def summarize(samples_ms: list[float]) -> dict[str, float]:
     }
 
 
-def time_list_requests(base_url: str, thread_id: str, requests: int, budget_s: float = 120.0) -> dict[str, Any]:
+def time_list_requests(
+    base_url: str, thread_id: str, requests: int, *, expected: int = 20, budget_s: float = 120.0
+) -> dict[str, Any]:
     """`requests` sequential GETs of a 20-message page, asc and desc in turn, on one keep-alive
     connection; stops early when `budget_s` runs out. Raises on any non-200 answer."""
     path = f"/v1/threads/{thread_id}/messages"
@@ -43,14 +45,19 @@ def time_list_requests(base_url: str, thread_id: str, requests: int, budget_s: f
             started = time.perf_counter()
             response = client.get(path, params={"limit": 20, "order": order})
             elapsed_ms = (time.perf_counter() - started) * 1000
-            if response.status_code != 200 or len(response.json()["data"]) != 20:
+            if response.status_code != 200 or len(response.json()["data"]) != expected:
                 raise RuntimeError(f"GET {path}?order={order}: {response.status_code} {response.text[:300]}")
             if n >= WARMUP_REQUESTS:
                 samples[order].append(elapsed_ms)
             if time.monotonic() > deadline:
                 break
     both = samples["asc"] + samples["desc"]
-    return {"requests": len(both), **summarize(both), "asc": summarize(samples["asc"]), "desc": summarize(samples["desc"])}
+    return {
+        "requests": len(both),
+        **summarize(both),
+        "asc": summarize(samples["asc"]),
+        "desc": summarize(samples["desc"]),
+    }
 
 
 def list_latency(sizes: list[int], requests: int = 300) -> dict[str, Any]:
@@ -63,8 +70,9 @@ def list_latency(sizes: list[int], requests: int = 300) -> dict[str, Any]:
             line = server.wait_for_line("thread ", timeout=900)
             thread_id = line.split()[1]
             server.wait_ready(f"/v1/threads/{thread_id}/messages?limit=1", HEADERS, timeout=120)
-            result = time_list_requests(server.url, thread_id, requests)
-            by_size[str(size)] = {"messages": size, "fill": line.partition(" (")[2].rstrip(")"), **result}
+            result = time_list_requests(server.url, thread_id, requests, expected=min(20, size))
+            fill_s = float(line.split("filled_in_s=")[1])
+            by_size[str(size)] = {"messages": size, "fill_s": fill_s, **result}
     first, last = by_size[str(sizes[0])], by_size[str(sizes[-1])]
     return {
         "sizes": by_size,

@@ -48,24 +48,27 @@ class Server:
         self.port = port
         self.cwd = cwd
         self.process: subprocess.Popen[bytes] | None = None
-        fd, name = tempfile.mkstemp(prefix=f"bench-{name.split()[0]}-", suffix=".log")
-        os.close(fd)
-        self.log_path = Path(name)
+        self.log_path: Path | None = None
 
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
     def start(self) -> Server:
+        fd, log_name = tempfile.mkstemp(prefix=f"bench-{self.name.split()[0]}-", suffix=".log")
+        os.close(fd)
+        self.log_path = Path(log_name)
         with self.log_path.open("ab") as log:  # the child appends; output() reads by path
             self.process = subprocess.Popen(
                 self.command, cwd=self.cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
         return self
 
-    def wait_ready(self, path: str, headers: dict[str, str], timeout: float = 60.0) -> float:
-        """Poll GET `path` until it answers 200; the seconds it took since start. Raises on timeout
-        or when the process dies first."""
+    def wait_ready(
+        self, path: str, headers: dict[str, str], timeout: float = 60.0, statuses: tuple[int, ...] = (200,)
+    ) -> float:
+        """Poll GET `path` until it answers one of `statuses`; the seconds that took. Raises on
+        timeout or when the process dies first."""
         assert self.process is not None, "start() first"
         started = time.monotonic()
         deadline = started + timeout
@@ -74,17 +77,19 @@ class Server:
                 if self.process.poll() is not None:
                     raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.output()}")
                 try:
-                    if client.get(path).status_code == 200:
+                    if client.get(path).status_code in statuses:
                         return time.monotonic() - started
                 except httpx.TransportError:
                     pass
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"{self.name} did not answer 200 on {path} in {timeout:.0f} s:\n{self.output()}")
+                    raise RuntimeError(
+                        f"{self.name} did not answer {statuses} on {path} in {timeout:.0f} s:\n{self.output()}"
+                    )
                 time.sleep(0.01)
 
     def output(self, limit: int = 4000) -> str:
         try:
-            return self.log_path.read_bytes().decode(errors="replace")[-limit:]
+            return self.log_path.read_bytes().decode(errors="replace")[-limit:] if self.log_path else ""
         except FileNotFoundError:
             return ""
 
@@ -108,7 +113,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 _signal_group(process, signal.SIGKILL)
                 process.wait(timeout=10)
-        self.log_path.unlink(missing_ok=True)
+        if self.log_path is not None:
+            self.log_path.unlink(missing_ok=True)
 
 
 def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:

@@ -6,7 +6,7 @@ import json
 import re
 import subprocess
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +15,8 @@ _REQUESTS = re.compile(r"^\s*(\d+) requests in ([\d.]+)(us|ms|s|m|h),", re.M)
 _RPS = re.compile(r"^Requests/sec:\s+([\d.]+)", re.M)
 _PERCENTILE = re.compile(r"^\s+(50|75|90|99)(?:\.0+)?%\s+([\d.]+)(us|ms|s|m|h)\s*$", re.M)
 _NON_2XX = re.compile(r"^\s*Non-2xx or 3xx responses:\s+(\d+)", re.M)
-_SOCKET_ERRORS = re.compile(
-    r"^\s*Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", re.M
-)
+_SOCKET_ERRORS = re.compile(r"^\s*Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", re.M)
+SOCKET_ERROR_KINDS = ("connect", "read", "write", "timeout")
 
 
 class WrkError(RuntimeError):
@@ -35,6 +34,7 @@ class WrkResult:
     p99_ms: float
     non_2xx: int = 0  # wrk's "Non-2xx or 3xx responses" (status >= 400)
     socket_errors: int = 0  # connect + read + write errors and timeouts
+    socket_error_kinds: dict[str, int] = field(default_factory=dict)  # the same, by kind (when any)
 
     @property
     def ok(self) -> bool:
@@ -66,6 +66,9 @@ def parse(output: str) -> WrkResult:
         p99_ms=percentiles[99],
         non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
         socket_errors=sum(map(int, socket_errors.groups())) if socket_errors else 0,
+        socket_error_kinds=dict(zip(SOCKET_ERROR_KINDS, map(int, socket_errors.groups()), strict=True))
+        if socket_errors
+        else {},
     )
 
 

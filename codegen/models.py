@@ -568,16 +568,16 @@ class RunFieldsUpdate(BaseModel):
     """
     Fields to set on a run. Only `started_at`, `completed_at`, `failed_at`, `last_error`,
     `incomplete_details`, `current_turn`, `usage` and `meta_data` (merged) apply; other keys
-    are ignored.
+    are ignored. Timestamps are Unix seconds, never negative, as a run reads them back.
 
     """
 
     model_config = ConfigDict(
         extra="allow",
     )
-    started_at: int | None = None
-    completed_at: int | None = None
-    failed_at: int | None = None
+    started_at: Annotated[int | None, Field(ge=0)] = None
+    completed_at: Annotated[int | None, Field(ge=0)] = None
+    failed_at: Annotated[int | None, Field(ge=0)] = None
     last_error: str | None = None
     incomplete_details: str | None = None
     current_turn: int | None = None

@@ -50,6 +50,7 @@ class Operation:
     query_defaults: dict[str, Any]
     links: dict[str, tuple[Link, ...]] = field(default_factory=dict)
     admin_only: bool = False
+    streams: bool = False  # a success answer is an event stream
 
     @property
     def label(self) -> str:
@@ -150,6 +151,11 @@ class Contract:
             },
             links=links,
             admin_only="**Admin only" in raw.get("description", ""),
+            streams=any(
+                "text/event-stream" in self.resolve(response).get("content", {})
+                for status, response in raw["responses"].items()
+                if status.startswith("2")
+            ),
         )
 
 
@@ -161,6 +167,6 @@ def _body_link(link: dict[str, Any]) -> dict[str, Any]:
 @functools.cache
 def load(path: str | None = None) -> Contract:
     """The contract at `path`, `$CONTRACT_TESTS_SPEC`, or the toolkit's own `openapi.yaml`."""
-    spec = Path(path or os.environ.get(SPEC_ENV) or DEFAULT_SPEC)
+    spec = Path(path or os.environ.get(SPEC_ENV) or DEFAULT_SPEC).resolve()
     with spec.open(encoding="utf-8") as f:
         return Contract(yaml.safe_load(f), spec)

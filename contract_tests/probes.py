@@ -15,6 +15,7 @@ from contract_tests import journal
 from contract_tests.contract import Operation
 
 BASE_URL_ENV = "CONTRACT_TESTS_BASE_URL"
+API_KEY_ENV = "CONTRACT_TESTS_API_KEY"
 SECOND_KEY_ENV = "CONTRACT_TESTS_SECOND_KEY"
 SECOND_USER_ENV = "CONTRACT_TESTS_SECOND_USER_ID"
 API_KEY_HEADER = "X-API-Key"
@@ -61,6 +62,17 @@ def send(
     return response
 
 
+def replay(request: Any, operation: Operation, key: str, *, source: str) -> httpx.Response:
+    """The exact request Schemathesis sent (method, URL, body), with another key."""
+    headers = {API_KEY_HEADER: key}
+    if request.headers.get("Content-Type"):
+        headers["Content-Type"] = request.headers["Content-Type"]
+    body = request.body.encode() if isinstance(request.body, str) else request.body
+    response = _client().request(request.method, request.url, content=body, headers=headers)
+    journal.record(operation.id, response.status_code, source)
+    return response
+
+
 def json_body(response: Any) -> Any:
     try:
         return response.json()
@@ -68,8 +80,9 @@ def json_body(response: Any) -> Any:
         return None
 
 
-def evaluate(expression: Any, *, path_parameters: dict[str, Any], query: dict[str, Any], request_body: Any,
-             response_body: Any) -> Any:
+def evaluate(
+    expression: Any, *, path_parameters: dict[str, Any], query: dict[str, Any], request_body: Any, response_body: Any
+) -> Any:
     """A link's runtime expression (`$response.body#/id`, `$request.path.user_id`, …); NOT_SET
     when it cannot be resolved. Literals pass through."""
     if not isinstance(expression, str) or not expression.startswith("$"):
@@ -82,7 +95,7 @@ def evaluate(expression: Any, *, path_parameters: dict[str, Any], query: dict[st
     }
     for prefix, source in sources.items():
         if expression.startswith(prefix):
-            rest = expression[len(prefix):]
+            rest = expression[len(prefix) :]
             return _pointer(source, rest) if prefix.endswith("#") else (source or {}).get(rest, NOT_SET)
     return NOT_SET
 

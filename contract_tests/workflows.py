@@ -6,57 +6,28 @@ would call a tool; that flow is then skipped ("no tool call offered"), not faile
 
 from __future__ import annotations
 
-import itertools
 import json
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
 import httpx
 
-from contract_tests.client import Break, Client, Skip
-
-MODEL = "hyperbolic/deepseek-ai/DeepSeek-V3"
-WEATHER_TOOL = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "Current weather for a city.",
-        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
-    },
-}
-DENIED = (403, 404)
-
-
-@dataclass
-class Result:
-    name: str
-    status: str  # passed | failed | skipped
-    message: str = ""
-    check: str = ""
-    seconds: float = 0.0
-
-
-@dataclass
-class World:
-    """What the flows share: the callers, and how to undo what they created (newest last)."""
-
-    api: Client  # the key the suite was given
-    admin: Client | None = None  # a caller with admin rights, when we have one
-    other: Client | None = None  # a second user, who must not see the first user's data
-    user: Client | None = None  # a fresh user made by `user_and_key`
-    user_id: str | None = None
-    undo: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
-    _names: itertools.count = field(default_factory=itertools.count)
-
-    @property
-    def caller(self) -> Client:
-        return self.user or self.api
-
-    def name(self, what: str) -> str:
-        return f"contract-suite {what} {next(self._names)}"
+from contract_tests.client import Break, Skip
+from contract_tests.world import (
+    DENIED,
+    MODEL,
+    WEATHER_TOOL,
+    Result,
+    World,
+    chat,
+    create,
+    delete,
+    message_body,
+    require,
+    revoke,
+    turn_body,
+)
 
 
 def user_and_key(world: World) -> None:
@@ -64,106 +35,174 @@ def user_and_key(world: World) -> None:
         raise Skip("needs admin rights to create a user (pass --admin-key)")
     email = f"contract-{uuid.uuid4().hex[:12]}@example.com"
     user = world.admin.call("createUser", json={"email": email, "full_name": world.name("user")}, expect=201)
-    world.undo.append((f"user {user['id']}", lambda: _delete(world.admin, "deleteUser", "getUser", user_id=user["id"])))
+    world.undo.append((f"user {user['id']}", lambda: delete(world.admin, "deleteUser", "getUser", user_id=user["id"])))
     issued = world.admin.call("createApiKey", user_id=user["id"], json={"key_name": "contract suite"}, expect=201)
     me = world.api.as_key(issued["plain_key"])
     whoami = me.call("validateApiKey")
-    _require(whoami["user_id"] == user["id"], f"validateApiKey names {whoami['user_id']}, not {user['id']}")
-    _require(me.call("getUser", user_id=user["id"])["id"] == user["id"], "getUser returned another user")
+    require(whoami["user_id"] == user["id"], f"validateApiKey names {whoami['user_id']}, not {user['id']}")
+    require(me.call("getUser", user_id=user["id"])["id"] == user["id"], "getUser returned another user")
     prefixes = [key["prefix"] for key in me.call("listApiKeys", user_id=user["id"])["keys"]]
-    _require(issued["details"]["prefix"] in prefixes, f"listApiKeys does not list the new key: {prefixes}")
+    require(issued["details"]["prefix"] in prefixes, f"listApiKeys does not list the new key: {prefixes}")
     me.call("createUser", json={"email": f"x{email}", "full_name": "Nobody"}, expect=403)  # admin only
-    world.user, world.user_id = me, user["id"]
-    world.undo.append((f"key {issued['details']['prefix']}", lambda: _revoke(me, user["id"], issued)))
+    world.user, world.user_id, world.user_key_prefix = me, user["id"], issued["details"]["prefix"]
+    world.undo.append((f"key {issued['details']['prefix']}", lambda: revoke(me, user["id"], issued)))
+
+
+def provision_user(world: World) -> None:
+    """The admin's one-call onboarding: safe to repeat, each call a fresh key, conflicts refused."""
+    if world.admin is None:
+        raise Skip("needs admin rights to provision a user (pass --admin-key)")
+    admin, reference = world.admin, f"contract-{uuid.uuid4().hex[:12]}"
+    body = {
+        "email": f"{reference}@example.com",
+        "full_name": world.name("provisioned"),
+        "external_reference": reference,
+    }
+    first = admin.call("provisionUser", json=body)
+    user_id = first["user"]["id"]
+    world.undo.append((f"user {user_id}", lambda: delete(admin, "deleteUser", "getUser", user_id=user_id)))
+    require(first["user_created"] is True, "provisioning a new external account did not create a user")
+    again = admin.call("provisionUser", json=body)
+    require(again["user"]["id"] == user_id and again["user_created"] is False, "provisioning twice made two users")
+    require(again["keys_revoked"] == 1, f"the second call revoked {again['keys_revoked']} keys, not the first one")
+    world.api.as_key(first["key"]["plain_key"]).call("validateApiKey", expect=401)  # replaced by the new key
+    world.api.as_key(again["key"]["plain_key"]).call("validateApiKey")
+    if world.user_id:  # an email of one user and the reference of another cannot be reconciled
+        taken = admin.call("getUser", user_id=world.user_id)["email"]
+        admin.call("provisionUser", json={**body, "email": taken}, expect=400)
+        admin.call("updateUser", user_id=world.user_id, json={"email": body["email"]}, expect=409)
 
 
 def text_turn(world: World) -> None:
-    c, assistant, thread, message, run = _chat(world, "Tell me something about lighthouses")
-    _require(run["status"] == "queued", f"a new run is {run['status']!r}, not 'queued'")
-    stream = c.stream(_turn(assistant, thread, message, run))
-    _require(stream.done, "the stream did not end with `data: [DONE]`")
-    _require(not stream.of_type("error"), f"the stream carried an error: {stream.of_type('error')}")
-    _require(stream.text != "", "the stream carried no content")
-    _require(c.call("getRun", run_id=run["id"])["status"] == "completed", "the run is not completed after the turn")
+    c, assistant, thread, message, run = chat(world, "Tell me something about lighthouses")
+    require(run["status"] == "queued", f"a new run is {run['status']!r}, not 'queued'")
+    stream = c.stream(turn_body(assistant, thread, message, run))
+    require(stream.done, "the stream did not end with `data: [DONE]`")
+    require(not stream.of_type("error"), f"the stream carried an error: {stream.of_type('error')}")
+    require(stream.text != "", "the stream carried no content")
+    require(c.call("getRun", run_id=run["id"])["status"] == "completed", "the run is not completed after the turn")
     last = c.call("listMessages", thread_id=thread["id"], params={"order": "desc", "limit": 1})["data"]
-    _require(bool(last) and last[0]["role"] == "assistant", f"the reply is not the thread's newest message: {last}")
-    _require(last[0]["content"] == stream.text, "the saved reply differs from the streamed text")
+    require(bool(last) and last[0]["role"] == "assistant", f"the reply is not the thread's newest message: {last}")
+    require(last[0]["content"] == stream.text, "the saved reply differs from the streamed text")
 
 
 def buffered_turn(world: World) -> None:
-    c, assistant, thread, message, run = _chat(world, "Tell me about tides")
-    answer = c.call("createCompletion", json={**_turn(assistant, thread, message, run), "stream": False})
-    _require(answer["run_id"] == run["id"] and answer["content"] != "", f"an empty or foreign answer: {answer}")
-    _require(c.call("getRun", run_id=run["id"])["status"] == "completed", "the run is not completed after the turn")
+    c, assistant, thread, message, run = chat(world, "Tell me about tides")
+    answer = c.call("createCompletion", json={**turn_body(assistant, thread, message, run), "stream": False})
+    require(answer["run_id"] == run["id"] and answer["content"] != "", f"an empty or foreign answer: {answer}")
+    require(c.call("getRun", run_id=run["id"])["status"] == "completed", "the run is not completed after the turn")
 
 
 def tool_call_turn(world: World) -> None:
-    c, assistant, thread, message, run = _chat(world, "What does get_weather say for Paris?", [WEATHER_TOOL])
-    stream = c.stream(_turn(assistant, thread, message, run))
-    _require(stream.done, "the stream did not end with `data: [DONE]`")
+    c, assistant, thread, message, run = chat(world, "What does get_weather say for Paris?", [WEATHER_TOOL])
+    stream = c.stream(turn_body(assistant, thread, message, run))
+    require(stream.done, "the stream did not end with `data: [DONE]`")
     manifests = stream.of_type("tool_call_manifest")
     if not manifests:
         raise Skip("no tool call offered: the assistant answered in text")
     call = manifests[0]
-    _require(call["run_id"] == run["id"] and call["tool"] == "get_weather", f"a manifest for another call: {call}")
-    _require(c.call("getRun", run_id=run["id"])["status"] == "action_required", "the run is not action_required")
+    require(call["run_id"] == run["id"] and call["tool"] == "get_weather", f"a manifest for another call: {call}")
+    require(c.call("getRun", run_id=run["id"])["status"] == "action_required", "the run is not action_required")
     pending = c.call("listPendingActions", run_id=run["id"])
-    _require(call["action_id"] in [p["action_id"] for p in pending], f"the action is not pending: {pending}")
+    require(call["action_id"] in [p["action_id"] for p in pending], f"the action is not pending: {pending}")
     c.call("updateAction", action_id=call["action_id"], json={"status": "processing"})
     output = json.dumps({"temperature_c": 18, "conditions": "sunny"})
-    body = _message(thread, assistant, output, role="tool", tool_id=call["action_id"], tool_call_id=call["tool_call_id"])
-    _require(c.call("submitToolOutput", json=body)["role"] == "tool", "the tool output is not a `tool` message")
+    ids = {"tool_id": call["action_id"], "tool_call_id": call["tool_call_id"]}
+    body = message_body(thread, assistant, output, role="tool", **ids)
+    require(c.call("submitToolOutput", json=body)["role"] == "tool", "the tool output is not a `tool` message")
     c.call("updateAction", action_id=call["action_id"], json={"status": "completed", "result": {"ok": True}})
-    follow_up = c.stream(_turn(assistant, thread, message, run))
-    _require(follow_up.done and follow_up.text != "", "the next turn did not stream a reply to [DONE]")
+    follow_up = c.stream(turn_body(assistant, thread, message, run))
+    require(follow_up.done and follow_up.text != "", "the next turn did not stream a reply to [DONE]")
     final = c.call("getRun", run_id=run["id"])
-    _require(final["status"] == "completed", f"the run is {final['status']!r} after the tool output, not completed")
-    _require([a["status"] for a in final["actions"]] == ["completed"], f"the action is not completed: {final['actions']}")
+    require(final["status"] == "completed", f"the run is {final['status']!r} after the tool output, not completed")
+    statuses = [action["status"] for action in final["actions"]]
+    require(statuses == ["completed"], f"the action is not completed: {final['actions']}")
 
 
 def cancel_run(world: World) -> None:
-    c, assistant, thread, message, run = _chat(world, "Tell me a long story")
+    c, assistant, thread, message, run = chat(world, "Tell me a long story")
     cancelled = c.call("cancelRun", run_id=run["id"])
-    _require(cancelled["status"] == "cancelled" and cancelled["cancelled_at"], f"not cancelled: {cancelled}")
+    require(cancelled["status"] == "cancelled" and cancelled["cancelled_at"], f"not cancelled: {cancelled}")
     c.call("cancelRun", run_id=run["id"], expect=400)  # already finished
-    c.call("createCompletion", json={**_turn(assistant, thread, message, run), "stream": False}, expect=409)
+    c.call("createCompletion", json={**turn_body(assistant, thread, message, run), "stream": False}, expect=409)
 
 
 def list_pages(world: World) -> None:
+    """Three messages, paged: `has_more` is exact, and `order` decides which end comes first."""
     c = world.caller
-    thread = _create(world, c, "createThread", "deleteThread", "getThread", "thread_id", json={"meta_data": {}})
-    assistant = _create(world, c, "createAssistant", "deleteAssistant", "getAssistant", "assistant_id",
-                        json={"name": world.name("assistant"), "model": MODEL})
+    thread = create(world, c, "createThread", "deleteThread", "getThread", "thread_id", json={"meta_data": {}})
+    body = {"name": world.name("assistant"), "model": MODEL}
+    assistant = create(world, c, "createAssistant", "deleteAssistant", "getAssistant", "assistant_id", json=body)
     ids = []
     for n in range(3):
-        ids.append(c.call("createMessage", json=_message(thread, assistant, f"Message {n}"))["id"])
-        time.sleep(1.05 if n < 2 else 0)  # created_at is in seconds: keep the order observable
+        ids.append(c.call("createMessage", json=message_body(thread, assistant, f"Message {n}"))["id"])
+        time.sleep(1.05 if n < 2 else 0)  # created_at counts seconds: one apiece keeps the order observable
+    envelope = "list_envelope_conformance"
     page = c.call("listMessages", thread_id=thread["id"], params={"limit": 2})
-    _require([m["id"] for m in page["data"]] == ids[:2] and page["has_more"] is True, f"first page: {page}")
+    require([m["id"] for m in page["data"]] == ids[:2], f"limit=2 does not hold the first two: {page}", envelope)
+    require(page["has_more"] is True, "has_more is false, but a third message follows limit=2", envelope)
     whole = c.call("listMessages", thread_id=thread["id"], params={"limit": 3})
-    _require(whole["has_more"] is False, "has_more is true on a page that holds every message")
+    require(whole["has_more"] is False, "has_more is true on a page of limit=3 that holds all 3 messages", envelope)
     newest = c.call("listMessages", thread_id=thread["id"], params={"limit": 3, "order": "desc"})
-    _require([m["id"] for m in newest["data"]] == ids[::-1], "order=desc is not newest first")
+    require([m["id"] for m in newest["data"]] == ids[::-1], "order=desc is not newest first", envelope)
 
 
 def cross_user(world: World) -> None:
+    """A second user can neither read nor change the first user's data, nor use admin operations."""
     if world.other is None:
         raise Skip("needs a second user: pass --admin-key so the suite can create one")
-    c, assistant, thread, message, run = _chat(world, "Private question")
-    b = world.other
-    b.call("getThread", thread_id=thread["id"], expect=DENIED)
-    b.call("listMessages", thread_id=thread["id"], expect=DENIED)
-    b.call("getMessage", message_id=message["id"], expect=DENIED)
-    b.call("createMessage", json=_message(thread, assistant, "Let me in"), expect=DENIED)
-    b.call("updateThread", thread_id=thread["id"], json={"meta_data": {"owner": "b"}}, expect=DENIED)
-    b.call("getRun", run_id=run["id"], expect=DENIED)
-    b.call("cancelRun", run_id=run["id"], expect=DENIED)
-    b.call("getAssistant", assistant_id=assistant["id"], expect=DENIED)
-    b.call("updateAssistant", assistant_id=assistant["id"], json={"name": "Taken"}, expect=DENIED)
-    _require(c.call("getThread", thread_id=thread["id"])["meta_data"] == {}, "another user changed the thread")
-    if world.user_id:
-        b.call("getUser", user_id=world.user_id, expect=403)
-    b.call("createUser", json={"email": f"b-{uuid.uuid4().hex[:8]}@example.com"}, expect=403)  # admin only
+    c, assistant, thread, message, run = chat(world, "Private question")
+    action = c.call("createAction", json={"run_id": run["id"], "tool_name": "get_weather", "function_args": {}})
+    b, leak = world.other, "no_cross_user_access"  # every refusal below that does not come is a leak
+    for operation_id, path in (
+        ("getThread", {"thread_id": thread["id"]}),
+        ("listMessages", {"thread_id": thread["id"]}),
+        ("getMessage", {"message_id": message["id"]}),
+        ("getRun", {"run_id": run["id"]}),
+        ("getAction", {"action_id": action["id"]}),
+        ("getAssistant", {"assistant_id": assistant["id"]}),
+        ("cancelRun", {"run_id": run["id"]}),
+        ("deleteMessage", {"message_id": message["id"]}),
+        ("deleteAction", {"action_id": action["id"]}),
+        ("deleteRun", {"run_id": run["id"]}),
+        ("deleteThread", {"thread_id": thread["id"]}),
+        ("deleteAssistant", {"assistant_id": assistant["id"]}),
+    ):
+        b.call(operation_id, expect=DENIED, check=leak, **path)
+    for operation_id, body in (
+        ("createMessage", message_body(thread, assistant, "Let me in")),
+        ("submitToolOutput", message_body(thread, assistant, "{}", role="tool", tool_id=action["id"])),
+        ("saveAssistantMessage", message_body(thread, assistant, "Hi", role="assistant")),
+        ("createRun", {"assistant_id": assistant["id"], "thread_id": thread["id"]}),
+        ("createAction", {"run_id": run["id"], "tool_name": "get_weather"}),
+    ):
+        b.call(operation_id, json=body, expect=DENIED, check=leak)
+    b.call("updateThread", thread_id=thread["id"], json={"meta_data": {"owner": "b"}}, expect=DENIED, check=leak)
+    b.call("updateAssistant", assistant_id=assistant["id"], json={"name": "Taken"}, expect=DENIED, check=leak)
+    require(c.call("getThread", thread_id=thread["id"])["meta_data"] == {}, "another user changed the thread", leak)
+    require(c.call("getRun", run_id=run["id"])["status"] == "queued", "another user changed the run", leak)
+    # Driving the run names its thread: another thread is refused, whoever asks (the run is the credential).
+    own = b.call("createThread", json={"meta_data": {}})
+    b.call(
+        "createCompletion", json={**turn_body(assistant, own, message, run), "stream": False}, expect=403, check=leak
+    )
+    b.call("deleteThread", thread_id=own["id"])
+    if world.user_id and world.user_key_prefix:
+        key = {"user_id": world.user_id, "key_prefix": world.user_key_prefix}
+        b.call("getApiKey", expect=DENIED, check=leak, **key)
+        b.call("revokeApiKey", expect=DENIED, check=leak, **key)
+        b.call("getUser", user_id=world.user_id, expect=403, check=leak)
+        b.call(
+            "disassociateAssistantFromUser",
+            user_id=world.user_id,
+            assistant_id=assistant["id"],
+            expect=DENIED,
+            check=leak,
+        )
+        b.call("deleteUser", user_id=world.user_id, expect=403, check=leak)  # admin only
+    b.call("createUser", json={"email": f"b-{uuid.uuid4().hex[:8]}@example.com"}, expect=403, check=leak)  # admin only
+    provision = {"email": "nobody@example.com", "full_name": "Nobody", "external_reference": "contract-nobody"}
+    b.call("provisionUser", json=provision, expect=403, check=leak)  # admin only
 
 
 def cleanup(world: World) -> None:
@@ -180,7 +219,15 @@ def cleanup(world: World) -> None:
 
 
 FLOWS: list[Callable[[World], None]] = [
-    user_and_key, text_turn, buffered_turn, tool_call_turn, cancel_run, list_pages, cross_user, cleanup,
+    user_and_key,
+    provision_user,
+    text_turn,
+    buffered_turn,
+    tool_call_turn,
+    cancel_run,
+    list_pages,
+    cross_user,
+    cleanup,
 ]
 NAMES = [flow.__name__ for flow in FLOWS]
 
@@ -206,50 +253,3 @@ def run_all(world: World, exclude: set[str]) -> list[Result]:
         result.seconds = time.monotonic() - started
         results.append(result)
     return results
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise Break("workflow", message)
-
-
-def _chat(world: World, question: str, tools: list[dict[str, Any]] | None = None) -> tuple[Client, Any, Any, Any, Any]:
-    """An assistant, a thread, the user's question and a run on them, each undone by cleanup."""
-    c = world.caller
-    body = {"name": world.name("assistant"), "model": MODEL, "instructions": "Be brief.", "tools": tools or []}
-    assistant = _create(world, c, "createAssistant", "deleteAssistant", "getAssistant", "assistant_id", json=body)
-    thread = _create(world, c, "createThread", "deleteThread", "getThread", "thread_id", json={"meta_data": {}})
-    message = _create(world, c, "createMessage", "deleteMessage", "getMessage", "message_id",
-                      json=_message(thread, assistant, question))
-    run = _create(world, c, "createRun", "deleteRun", "getRun", "run_id",
-                  json={"assistant_id": assistant["id"], "thread_id": thread["id"]})
-    return c, assistant, thread, message, run
-
-
-def _create(world: World, c: Client, create: str, delete: str, read: str, key: str, *, json: Any) -> Any:
-    made = c.call(create, json=json)
-    world.undo.append((f"{create} {made['id']}", lambda: _delete(c, delete, read, **{key: made["id"]})))
-    return made
-
-
-def _delete(c: Client | None, delete: str, read: str, **path: str) -> None:
-    assert c is not None
-    c.call(delete, **path)
-    c.call(read, expect=404, **path)
-
-
-def _revoke(me: Client, user_id: str, issued: dict[str, Any]) -> None:
-    me.call("revokeApiKey", user_id=user_id, key_prefix=issued["details"]["prefix"], expect=204)
-    me.call("validateApiKey", expect=401)
-
-
-def _turn(assistant: Any, thread: Any, message: Any, run: Any) -> dict[str, Any]:
-    return {"model": MODEL, "thread_id": thread["id"], "message_id": message["id"], "run_id": run["id"],
-            "assistant_id": assistant["id"], "api_key": None}
-
-
-def _message(thread: Any, assistant: Any, content: str, role: str = "user", **extra: Any) -> dict[str, Any]:
-    """A message body as the SDK sends it: all ten keys, nulls included."""
-    return {"content": content, "thread_id": thread["id"], "sender_id": None, "assistant_id": assistant["id"],
-            "role": role, "tool_id": None, "tool_call_id": None, "meta_data": {}, "is_last_chunk": False,
-            "attachments": [], **extra}

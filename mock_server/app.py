@@ -10,7 +10,7 @@ from mock_server.resolver import HandlerResolver, unanswerable_operations
 from mock_server.services import Services
 from mock_server.settings import Settings
 from mock_server.spec import load_spec
-from mock_server.wiring import VALIDATORS, OrjsonJsonifier, api_key_security, error_handlers
+from mock_server.wiring import VALIDATORS, api_key_security, error_handlers
 
 
 def create_app(settings: Settings | None = None) -> MockApp:
@@ -22,7 +22,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
         raise RuntimeError(f"operations with no handler and no example to answer with: {', '.join(missing)}")
     resolver = HandlerResolver(services)
 
-    app = MockApp(__name__, security_map=api_key_security(services), jsonifier=OrjsonJsonifier())
+    app = MockApp(__name__, security_map=api_key_security(services))
     app.add_api(
         spec,
         resolver=resolver,

@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
-import orjson
 from connexion import NoContent
 from connexion.exceptions import NonConformingResponseBody
 from connexion.lifecycle import ConnexionResponse
@@ -21,6 +20,7 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import Receive, Scope
 
+from mock_server import jsonio
 from mock_server.compiled import COMPILED
 from mock_server.context import Context
 from mock_server.services import SESSION_HEADER
@@ -88,7 +88,7 @@ class Endpoint:
             return Response(status_code=status, headers=headers)
         if self.services.settings.validate_responses:
             self._check(status, body)
-        return Response(orjson.dumps(body), status, headers=headers, media_type="application/json")
+        return Response(jsonio.dumps(body), status, headers=headers, media_type="application/json")
 
     def _check(self, status: int, body: Any) -> None:
         """The mock checks its own answer against the contract before it leaves."""
@@ -112,4 +112,4 @@ async def _json_body(receive: Receive) -> Any:
         if not message.get("more_body"):
             break
     raw = b"".join(chunks)
-    return orjson.loads(raw) if raw else None
+    return jsonio.loads(raw) if raw else None

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import orjson
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import (
     BadRequestProblem,
@@ -14,16 +13,16 @@ from connexion.exceptions import (
     ProblemException,
     UnsupportedMediaTypeProblem,
 )
-from connexion.jsonifier import Jsonifier
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.security import ApiKeySecurityHandler
 from connexion.validators import VALIDATOR_MAP
 from starlette.exceptions import HTTPException
 
+from mock_server import jsonio
 from mock_server.auth import authenticate
 from mock_server.errors import ApiError, RequestValidationFailed, validation_item
 from mock_server.services import SESSION_HEADER, Services, token_info_for
-from mock_server.validation import CompiledResponseValidator, FastAPIBodyValidator, FastAPIParameterValidator
+from mock_server.validation import FastAPIBodyValidator, FastAPIParameterValidator
 
 logger = logging.getLogger("mock_server")
 
@@ -31,18 +30,7 @@ VALIDATORS = {
     **VALIDATOR_MAP,
     "parameter": FastAPIParameterValidator,
     "body": MediaTypeDict({**VALIDATOR_MAP["body"], "*/*json": FastAPIBodyValidator}),
-    "response": MediaTypeDict({**VALIDATOR_MAP["response"], "*/*json": CompiledResponseValidator}),
 }
-
-
-class OrjsonJsonifier(Jsonifier):
-    """Connexion's serializer, on orjson: handlers return plain JSON data, so nothing is lost."""
-
-    def dumps(self, data: Any, **_: Any) -> str:
-        return orjson.dumps(data).decode()
-
-    def loads(self, data: Any) -> Any:
-        return orjson.loads(data)
 
 
 def api_key_security(services: Services) -> dict[str, type]:
@@ -64,7 +52,7 @@ def api_key_security(services: Services) -> dict[str, type]:
 
 def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> ConnexionResponse:
     return ConnexionResponse(
-        status_code=status, body=orjson.dumps(body), mimetype="application/json", headers=headers or {}
+        status_code=status, body=jsonio.dumps(body), mimetype="application/json", headers=headers or {}
     )
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.contract_document import Operation, load_spec, operations
+from tests.contract_document import Operation, load_spec, operations, resolve
 
 OPERATIONS = operations()
 BY_ID = {op.id: op for op in OPERATIONS}
@@ -151,5 +151,10 @@ def test_links_name_existing_operations_and_all_their_path_parameters(op: Operat
             given = set(link.get("parameters", {}))
             assert target.path_parameter_names <= given, f"{name} misses a path parameter"
             assert given <= {p["name"] for p in target.parameters}, f"{name} names an unknown one"
-            for expression in link["parameters"].values():
+            # Ids that travel in the request body are linked through `requestBody` (Schemathesis merges it).
+            body = link.get("requestBody", {})
+            if body:
+                schema = resolve(target.request_body["content"]["application/json"]["schema"])
+                assert set(body) <= set(schema["properties"]), f"{name} fills unknown body fields"
+            for expression in [*link.get("parameters", {}).values(), *body.values()]:
                 assert re.fullmatch(r"\$(response|request)\.body#(/\w+)+|\$request\.path\.\w+", expression)

@@ -103,3 +103,11 @@ def test_a_key_lifetime_beyond_the_documented_bound_is_a_422_not_an_overflow(cli
     response = client.post(f"/v1/users/{admin.id}/apikeys", json={"expires_in_days": 2300058437}, headers=admin.headers)
     assert response.status_code == 422
     assert response.json()["detail"][0]["type"] == "less_than_equal"
+
+
+def test_integers_beyond_64_bits_are_kept_exactly_in_and_out(client, admin):
+    big = 10**30
+    created = client.post("/v1/assistants", json={"name": "A", "model": "m", "max_turns": big}, headers=admin.headers)
+    assert created.status_code == 200 and created.json()["max_turns"] == big
+    response = client.get(f"/v1/runs?limit={big}", headers=admin.headers)
+    assert response.status_code == 422 and response.json()["detail"][0]["input"] == big

@@ -1,0 +1,120 @@
+"""What a bench run prints and saves: the tables, the machine it ran on, the commit it measured."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from bench.servers import BENCH, ROOT
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
+    line = "  ".join("{:>" + str(w) + "}" for w in widths)
+    out = [line.format(*headers), line.format(*("-" * w for w in widths))]
+    out += [line.format(*map(str, row)) for row in rows]
+    return "\n".join(out)
+
+
+def _num(value: float | None, digits: int = 0) -> str:
+    return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def throughput_table(scenarios: dict[str, dict[str, Any]]) -> str:
+    headers = ["scenario", "mock rps", "prism rps", "bare rps", "mock p50", "mock p99", "prism p99", "bare p99"]
+    headers += ["mock/prism", "mock/bare"]
+    rows = [
+        [
+            name,
+            _num(s.get("mock_rps")),
+            _num(s.get("prism_rps")),
+            _num(s.get("bare_rps")),
+            _num(s.get("mock_p50_ms"), 2) + " ms",
+            _num(s.get("mock_p99_ms"), 2) + " ms",
+            _num(s.get("prism_p99_ms"), 2) + " ms",
+            _num(s.get("bare_p99_ms"), 2) + " ms",
+            _num(s.get("ratio_mock_prism"), 2),
+            _num(s.get("ratio_mock_bare"), 2),
+        ]
+        for name, s in scenarios.items()
+    ]
+    return table(headers, rows)
+
+
+def list_latency_table(result: dict[str, Any]) -> str:
+    rows = [
+        [
+            f"{s['messages']:,}",
+            f"{s['fill_s']:.1f} s",
+            str(s["requests"]),
+            f"{s['p50_ms']:.2f} ms",
+            f"{s['p99_ms']:.2f} ms",
+            f"{s['asc']['p50_ms']:.2f} / {s['desc']['p50_ms']:.2f} ms",
+        ]
+        for s in result["sizes"].values()
+    ]
+    headers = ["messages", "filled in", "requests", "p50", "p99", "p50 asc / desc"]
+    ratio = (
+        f"largest/smallest: p50 x{result['ratio_p50_largest_smallest']}, p99 x{result['ratio_p99_largest_smallest']}"
+    )
+    return table(headers, rows) + "\n" + ratio
+
+
+def _first_line(command: list[str]) -> str | None:
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    text = (done.stdout or done.stderr).strip()
+    return text.splitlines()[0] if text else None
+
+
+def _cpu_model() -> str | None:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
+def machine_info() -> dict[str, Any]:
+    prism_package = BENCH / "node_modules" / "@stoplight" / "prism-cli" / "package.json"
+    return {
+        "platform": platform.platform(),
+        "cpu": _cpu_model(),
+        "cpus": os.cpu_count(),
+        "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],  # other work on the machine skews numbers
+        "python": platform.python_version(),
+        "node": _first_line(["node", "--version"]),
+        "wrk": _first_line(["wrk", "-v"]),
+        "prism": json.loads(prism_package.read_text())["version"] if prism_package.exists() else None,
+    }
+
+
+def git_commit(root: Path = ROOT) -> str | None:
+    """HEAD's commit, read from .git's files (the bench runs no git command)."""
+    git = root / ".git"
+    try:
+        head = (git / "HEAD").read_text().strip()
+        if not head.startswith("ref: "):
+            return head
+        ref = head[5:]
+        if (git / ref).exists():
+            return (git / ref).read_text().strip()
+        for line in (git / "packed-refs").read_text().splitlines():
+            if line.endswith(" " + ref):
+                return line.split()[0]
+    except OSError:
+        pass
+    return None
+
+
+def save(result: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2) + "\n")

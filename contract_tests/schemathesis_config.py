@@ -1,0 +1,114 @@
+"""The `schemathesis.toml` each run hands to Schemathesis, built from the options and the contract
+and written next to the reports, so a run can be repeated by hand with
+`st --config-file contract-report/schemathesis.toml run openapi.yaml --url …`.
+
+Keys are never written to it: the config names `${CONTRACT_TESTS_API_KEY}` and Schemathesis reads
+the environment."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from contract_tests import probes
+from contract_tests.contract import Contract
+from contract_tests.options import PHASES, Options
+
+# Schemathesis' default for `positive_data_acceptance`, plus the 400s the contract documents
+# (see `_per_operation`).
+ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
+WATCH_TIMEOUT = 1.0  # seconds a watch stream is read, and
+WATCH_EXAMPLES = 5  # how many are opened per phase (see `_per_operation`)
+
+
+def build(options: Options, contract: Contract, report_dir: Path, seeded: dict[str, Any]) -> dict[str, Any]:
+    """`seeded` is `seed.config(...)`: dictionaries of live ids and the parameters bound to them."""
+    return {
+        "hooks": "contract_tests.checks",  # registers our checks (contract_tests/checks.py)
+        "seed": options.seed,
+        # Threads made Hypothesis fail with "AST constructor recursion depth mismatch" on one
+        # operation; one worker is also what keeps a stateful server's answers repeatable.
+        "workers": options.workers,
+        "request-timeout": options.request_timeout,
+        **({"max-time": options.max_time} if options.max_time else {}),
+        # No example database and no cache: a run reuses nothing from an earlier one, so a seed repeats a run.
+        "generation": {"max-examples": options.max_examples, "database": "none"},
+        "cache": {"enabled": False},
+        "phases": {name: {"enabled": name in options.phases} for name in PHASES},
+        "auth": {"openapi": {"ApiKeyAuth": {"api_key": "${" + probes.API_KEY_ENV + "}"}}},
+        "checks": {name: {"enabled": False} for name in options.exclude_checks},
+        "reports": {
+            "junit": {"enabled": True, "path": str(report_dir / "schemathesis-junit.xml")},
+            "ndjson": {"enabled": True, "path": str(report_dir / "schemathesis.ndjson")},
+        },
+        "operations": _per_operation(options, contract),
+        **seeded,
+    }
+
+
+def _per_operation(options: Options, contract: Contract) -> list[dict[str, Any]]:
+    """Two things the contract says about single operations.
+
+    A documented 400 on a schema-valid request is a business rule, not a rejected valid request:
+    "Invalid user IDs" for made-up participants, "Assistant with ID … already exists" for a reused
+    id. `positive_data_acceptance` accepts it for the operations that document one.
+
+    A GET that answers an event stream watches something and may stay open until the client
+    leaves (`streamRunEvents` on a run that never calls a tool). A short timeout ends each
+    request, Schemathesis checks the events read so far, and a few such requests are enough."""
+    entries = []
+    for operation in contract.operations.values():
+        entry: dict[str, Any] = {}
+        if "400" in operation.statuses:
+            entry["checks"] = {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "400"]}}
+        if operation.streams and operation.method == "GET":
+            entry["request-timeout"] = WATCH_TIMEOUT
+            entry["generation"] = {"max-examples": min(WATCH_EXAMPLES, options.max_examples)}
+        if entry:
+            entries.append({"include-operation-id": operation.id, **entry})
+    return entries
+
+
+def to_toml(config: dict[str, Any]) -> str:
+    """Just enough TOML for `build`'s output: scalars, arrays, tables and arrays of tables."""
+    lines: list[str] = []
+    _table(config, [], lines)
+    return "\n".join(lines).strip() + "\n"
+
+
+def _table(table: dict[str, Any], path: list[str], lines: list[str]) -> None:
+    nested = {k: v for k, v in table.items() if isinstance(v, dict)}
+    arrays = {k: v for k, v in table.items() if _is_tables(v)}
+    for key, value in table.items():
+        if key not in nested and key not in arrays:
+            lines.append(f"{_key(key)} = {_value(value)}")
+    for key, value in nested.items():
+        scalars = any(not isinstance(item, dict) and not _is_tables(item) for item in value.values())
+        if scalars or not value:  # a table of tables alone needs no header of its own
+            lines.extend(["", f"[{'.'.join(_key(k) for k in [*path, key])}]"])
+        _table(value, [*path, key], lines)
+    for key, items in arrays.items():
+        for item in items:
+            lines.extend(["", f"[[{'.'.join(_key(k) for k in [*path, key])}]]"])
+            _table(item, [*path, key], lines)
+
+
+def _is_tables(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+
+
+def _key(key: str) -> str:
+    return key if key.replace("-", "").replace("_", "").isalnum() else json.dumps(key)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)  # a JSON string is a valid TOML basic string
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(item) for item in value) + "]"
+    raise TypeError(f"cannot write {value!r} as TOML")
