@@ -19,9 +19,10 @@ from connexion.middleware.request_validation import (
     RequestValidationOperation,
 )
 from connexion.middleware.routing import RoutingMiddleware
-from connexion.middleware.security import SecurityMiddleware
+from connexion.middleware.security import SecurityAPI, SecurityMiddleware, SecurityOperation
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Match, Mount, Route, Router, get_route_path
 from starlette.types import Receive, Scope, Send
@@ -145,6 +146,37 @@ class SegmentRoutingMiddleware(RoutingMiddleware):
                 mount.app.__class__ = SegmentRouter  # same state, a faster way through it
 
 
+class LeanSecurityOperation(SecurityOperation):
+    """Connexion's security check, calling the scheme's check straight with the request headers
+    (Connexion wraps every request in a request object and a generic any-of-schemes loop)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self.security:
+            await self.next_app(scope, receive, send)
+            return
+        token_info = self._check(Headers(scope=scope))
+        context = scope.setdefault("extensions", {}).setdefault("connexion_context", {})
+        context.update(token_info=token_info, user=token_info["sub"])
+        await self.next_app(scope, receive, send)
+
+    @functools.cached_property
+    def _check(self) -> Any:
+        # The contract has one scheme (ApiKeyAuth); every secured operation requires exactly it.
+        ((name, scopes),) = [item for requirement in self.security for item in requirement.items()]
+        scheme = self.security_schemes[name]
+        return self.security_handler_factory.security_handlers[scheme["type"]]().get_fn(scheme, scopes)
+
+
+class LeanSecurityAPI(SecurityAPI):
+    def make_operation(self, operation: Any) -> LeanSecurityOperation:
+        factory = self.security_handler_factory
+        return LeanSecurityOperation.from_operation(operation, next_app=self.next_app, security_handler_factory=factory)
+
+
+class LeanSecurityMiddleware(SecurityMiddleware):
+    api_cls = LeanSecurityAPI
+
+
 # Connexion's default stack minus response validation (Endpoint checks answers without re-parsing
 # them) and the context middleware (handlers receive their Context explicitly).
 MIDDLEWARES = [
@@ -152,7 +184,7 @@ MIDDLEWARES = [
     ExceptionMiddleware,
     DocsOnlySwaggerUI,
     SegmentRoutingMiddleware,
-    SecurityMiddleware,
+    LeanSecurityMiddleware,
     LeanRequestValidationMiddleware,
     LifespanMiddleware,
 ]

@@ -4,6 +4,7 @@ validators with FastAPI's 422 shape, and the error handlers that render every er
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from connexion.datastructures import MediaTypeDict
@@ -34,15 +35,16 @@ VALIDATORS = {
 
 
 def api_key_security(services: Services) -> dict[str, type]:
-    """A Connexion security_map whose apiKey handler authenticates against the session's store."""
+    """A Connexion security_map whose apiKey handler authenticates against the session's store.
+    Its check takes the request's headers (see asgi.LeanSecurityOperation, which calls it)."""
 
     class MockApiKeyHandler(ApiKeySecurityHandler):
         def get_fn(self, security_scheme, required_scopes):
             header = security_scheme["name"]
 
-            def verify(request: ConnexionRequest) -> dict[str, Any]:
-                store = services.store_for(request.headers.get(SESSION_HEADER))
-                principal = authenticate(store, services.clock, request.headers.get(header))
+            def verify(headers: Mapping[str, str]) -> dict[str, Any]:
+                store = services.store_for(headers.get(SESSION_HEADER))
+                principal = authenticate(store, services.clock, headers.get(header))
                 return token_info_for(principal)
 
             return verify
