@@ -24,7 +24,7 @@ from mock_server import jsonio
 from mock_server.compiled import COMPILED
 from mock_server.context import Context
 from mock_server.services import SESSION_HEADER
-from mock_server.validation import coerce_text
+from mock_server.validation import PARSED_BODY, coerce_text
 
 Handler = Callable[..., Awaitable[Any]]
 
@@ -56,7 +56,7 @@ class Endpoint:
         kwargs = dict(scope.get("path_params", {}))
         kwargs.update(self._query_arguments(scope))
         if self._has_body:
-            kwargs["body"] = await _json_body(receive)
+            kwargs["body"] = scope[PARSED_BODY] if PARSED_BODY in scope else await _json_body(receive)
         result = await self.handler(self._context(scope), **kwargs)  # type: ignore[misc]
         return self._to_response(result)
 

@@ -6,6 +6,7 @@ number (a schema-valid `max_turns`, say), and it must come back as sent, not as 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import orjson
@@ -18,6 +19,15 @@ def dumps(data: Any) -> bytes:
         return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+# 19 digits in a row may be an integer orjson would turn into a float: parse those bodies slowly.
+_LONG_NUMBER = re.compile(rb"\d{19}")
+
+
 def loads(raw: bytes) -> Any:
     """Parse a request body exactly. Raises ValueError (bad JSON or UTF-8) or RecursionError."""
-    return json.loads(raw)
+    if _LONG_NUMBER.search(raw):
+        return json.loads(raw)
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)  # for the standard library's exact error (position, UTF-8, depth)

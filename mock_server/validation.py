@@ -80,6 +80,10 @@ def fastapi_errors(errors: Any, location: list[str | int], *, parsing: bool = Fa
     return items
 
 
+# Where the parsed request body waits in the ASGI scope for the Endpoint.
+PARSED_BODY = "mock_server.body"
+
+
 def _json_invalid(position: int, reason: str) -> RequestValidationFailed:
     item = validation_item("json_invalid", ["body", position], "JSON decode error", {})
     item["ctx"] = {"error": reason}
@@ -94,7 +98,8 @@ class FastAPIBodyValidator(JSONRequestBodyValidator):
         if not raw:
             return None
         try:
-            return jsonio.loads(raw)
+            body = scope[PARSED_BODY] = jsonio.loads(raw)  # the Endpoint reuses it
+            return body
         except json.JSONDecodeError as error:
             raise _json_invalid(error.pos, error.msg) from None
         except UnicodeDecodeError:
