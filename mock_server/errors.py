@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.responses import JSONResponse
-
 UNAUTHORIZED_HEADERS = {"WWW-Authenticate": "APIKey"}
 
 
@@ -46,7 +44,3 @@ def admin_required() -> ApiError:
 
 def validation_item(kind: str, loc: list[str | int], msg: str, value: Any) -> dict[str, Any]:
     return {"type": kind, "loc": loc, "msg": msg, "input": value}
-
-
-def error_response(status: int, detail: Any, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"detail": detail}, status_code=status, headers=headers)

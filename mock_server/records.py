@@ -3,6 +3,7 @@ and the fixture loader. Keys starting with `_` are private state, never sent."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from mock_server.ids import Clock, IdFactory
@@ -169,6 +170,11 @@ def new_action(ids: IdFactory, clock: Clock, body: Row) -> Row:
 
 
 PENDING_ACTION_STATUSES = ("pending", "action_required", "requires_action")
+
+
+def pending_actions(actions: Iterable[Row], run: Row) -> list[Row]:
+    """The run's actions still waiting for tool output, as the pending list and run events show them."""
+    return [pending_action(action, run) for action in actions if action["status"] in PENDING_ACTION_STATUSES]
 
 
 def pending_action(action: Row, run: Row) -> Row:

@@ -10,16 +10,15 @@ from __future__ import annotations
 import importlib
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from connexion.lifecycle import ConnexionResponse
 from connexion.resolver import Resolution, Resolver
 
-from mock_server.endpoint import Endpoint
+from mock_server.endpoint import Endpoint, Handler
 from mock_server.services import Services
 
-Handler = Callable[..., Awaitable[Any]]
 _CAMEL_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
 
 

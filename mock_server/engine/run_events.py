@@ -10,12 +10,12 @@ from collections.abc import AsyncIterator
 from starlette.responses import StreamingResponse
 
 from mock_server.engine.sse import PING, event_frame, event_stream
-from mock_server.records import PENDING_ACTION_STATUSES, pending_action
+from mock_server.engine.turns import TERMINAL
+from mock_server.records import pending_actions
 from mock_server.store import Store
 
 POLL_SECONDS = 0.05
 PING_SECONDS = 15.0
-TERMINAL = ("completed", "failed", "cancelled", "expired")
 
 
 def run_event_stream(store: Store, run_id: str, *, poll: float = POLL_SECONDS) -> StreamingResponse:
@@ -31,7 +31,7 @@ async def _watch(store: Store, run_id: str, poll: float) -> AsyncIterator[str]:
             return
         if run["status"] == "action_required":
             actions = store.actions.where("run_id", run_id)
-            pending = [pending_action(a, run) for a in actions if a["status"] in PENDING_ACTION_STATUSES]
+            pending = pending_actions(actions, run)
             if pending:
                 for payload in pending:
                     yield event_frame("action_required", payload)

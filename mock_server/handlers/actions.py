@@ -10,12 +10,7 @@ from connexion import NoContent
 from mock_server.context import Context
 from mock_server.errors import not_found
 from mock_server.handlers._common import run_for
-from mock_server.records import PENDING_ACTION_STATUSES, Row, new_action, pending_action, public
-
-
-def pending_actions(ctx: Context, run: Row) -> list[Row]:
-    actions = ctx.store.actions.where("run_id", run["id"])
-    return [pending_action(a, run) for a in actions if a["status"] in PENDING_ACTION_STATUSES]
+from mock_server.records import Row, new_action, pending_actions, public
 
 
 def _action_for(ctx: Context, action_id: str) -> Row:
@@ -50,7 +45,8 @@ async def delete_action(ctx: Context, action_id: str) -> tuple[Any, int]:
 
 
 async def list_pending_actions(ctx: Context, run_id: str) -> tuple[list[Row], int]:
-    return pending_actions(ctx, run_for(ctx, run_id)), 200
+    run = run_for(ctx, run_id)
+    return pending_actions(ctx.store.actions.where("run_id", run_id), run), 200
 
 
 async def list_actions_by_status(ctx: Context, run_id: str, status: str = "pending") -> tuple[list[Row], int]:
