@@ -11,6 +11,7 @@ from typing import Any
 
 from connexion import AsyncApp
 from connexion.apps.asynchronous import AsyncApi, AsyncASGIApp
+from connexion.middleware import MiddlewarePosition
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
 from connexion.middleware.request_validation import (
@@ -18,16 +19,15 @@ from connexion.middleware.request_validation import (
     RequestValidationMiddleware,
     RequestValidationOperation,
 )
-from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityAPI, SecurityMiddleware, SecurityOperation
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from starlette.datastructures import Headers
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Match, Mount, Route, Router, get_route_path
 from starlette.types import Receive, Scope, Send
 
 from mock_server.endpoint import Endpoint
+from mock_server.routing import DirectRoutingMiddleware
 
 
 class DocsOnlySwaggerUI(SwaggerUIMiddleware):
@@ -101,51 +101,6 @@ class LeanRequestValidationMiddleware(RequestValidationMiddleware):
     api_cls = LeanRequestValidationAPI
 
 
-class SegmentRouter(Router):
-    """A starlette Router that only tries the routes with as many path segments as the request
-    (a `{param}` never spans a `/`), instead of every route of the API in turn."""
-
-    async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await super().app(scope, receive, send)
-            return
-        partial = None
-        for route in self._candidates(get_route_path(scope).count("/")):
-            match, child_scope = route.matches(scope)
-            if match is Match.FULL:
-                scope["route"] = route
-                scope.update(child_scope)
-                await route.handle(scope, receive, send)
-                return
-            if match is Match.PARTIAL and partial is None:
-                partial, partial_scope = route, child_scope
-        if partial is not None:  # the path is known, the method is not: a 405
-            scope["route"] = partial
-            scope.update(partial_scope)
-            await partial.handle(scope, receive, send)
-            return
-        await super().app(scope, receive, send)  # no match: slash redirects and the default, as before
-
-    def _candidates(self, segments: int) -> list[Any]:
-        index = self.__dict__.get("_index")
-        if index is None or index[0] != len(self.routes):
-            buckets: dict[int, list[Any]] = {}
-            anywhere = [r for r in self.routes if not isinstance(r, Route) or ":path}" in r.path]
-            for route in self.routes:
-                if route not in anywhere:
-                    buckets.setdefault(route.path.count("/"), []).append(route)
-            index = self.__dict__["_index"] = (len(self.routes), buckets, anywhere)
-        return index[1].get(segments, []) + index[2]
-
-
-class SegmentRoutingMiddleware(RoutingMiddleware):
-    def add_api(self, *args: Any, **kwargs: Any) -> None:
-        super().add_api(*args, **kwargs)
-        for mount in self.router.routes:
-            if isinstance(mount, Mount) and type(mount.app) is Router:
-                mount.app.__class__ = SegmentRouter  # same state, a faster way through it
-
-
 class LeanSecurityOperation(SecurityOperation):
     """Connexion's security check, calling the scheme's check straight with the request headers
     (Connexion wraps every request in a request object and a generic any-of-schemes loop)."""
@@ -183,7 +138,7 @@ MIDDLEWARES = [
     ServerErrorMiddleware,
     ExceptionMiddleware,
     DocsOnlySwaggerUI,
-    SegmentRoutingMiddleware,
+    DirectRoutingMiddleware,
     LeanSecurityMiddleware,
     LeanRequestValidationMiddleware,
     LifespanMiddleware,
@@ -219,3 +174,18 @@ class MockApp(AsyncApp):
         super().__init__(import_name, middlewares=list(MIDDLEWARES), **kwargs)
         self._middleware_app = EndpointASGIApp()
         self.middleware.app = self._middleware_app
+
+    def add_middleware(
+        self, middleware_class: Any, *, position: MiddlewarePosition = MiddlewarePosition.BEFORE_CONTEXT, **options: Any
+    ) -> None:
+        """Connexion's positions, found among the mock's own subclasses of the middlewares they name
+        (Connexion matches the exact classes). BEFORE_CONTEXT, the default, is just before the
+        operation itself: the mock has no context middleware, handlers get their Context directly."""
+        if self.middleware.middleware_stack is not None:
+            raise RuntimeError("Cannot add middleware after an application has started")
+        stack = self.middleware.middlewares
+        classes = [m.func if isinstance(m, functools.partial) else m for m in stack]
+        at = [i for i, cls in enumerate(classes) if isinstance(cls, type) and issubclass(cls, position.value)]
+        if not at and position is not MiddlewarePosition.BEFORE_CONTEXT:
+            raise ValueError(f"Could not insert middleware at position {position.name}")
+        stack.insert(at[0] if at else len(stack), functools.partial(middleware_class, **options))

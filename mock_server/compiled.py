@@ -64,6 +64,15 @@ def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
+def _formats_used(schema: Any) -> set[str]:
+    if isinstance(schema, list):
+        return set().union(*map(_formats_used, schema))
+    if not isinstance(schema, dict):
+        return set()
+    found = {schema["format"]} if isinstance(schema.get("format"), str) else set()
+    return found.union(*map(_formats_used, schema.values()))
+
+
 class CompiledSchemas:
     """jsonschema-rs validators by schema object. The schema is kept beside its validator, so its
     id() cannot be reused by another schema while the cache holds it."""
@@ -75,9 +84,11 @@ class CompiledSchemas:
         key = (id(schema), request)
         cached = self._cache.get(key)
         if cached is None:
-            compiled = jsonschema_rs.Draft4Validator(
-                to_json_schema(schema, request=request), validate_formats=True, formats=FORMATS
-            )
+            converted = to_json_schema(schema, request=request)
+            # Only when the schema uses one: a validator given Python format checks runs every
+            # validation about 40% slower, whether or not a format keyword is ever reached.
+            formats = FORMATS if _formats_used(converted) & FORMATS.keys() else None
+            compiled = jsonschema_rs.Draft4Validator(converted, validate_formats=True, formats=formats)
             cached = self._cache[key] = (schema, compiled)
         return cached[1]
 
