@@ -9,9 +9,10 @@ NODE_STAMP := node_modules/.installed
 REDOCLY := node_modules/.bin/redocly
 BENCH_STAMP := bench/node_modules/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+ENSURE_WRK := command -v wrk >/dev/null 2>&1 || $(SUDO) apt-get install -y wrk || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve test lint models check-models contract bench clean
+.PHONY: help install serve test lint models check-models contract bench profile clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -51,8 +52,12 @@ contract: $(PY_STAMP) ## Check a server against the contract: BASE_URL=… API_K
 	$(BIN)/python -m contract_tests $(ARGS)  # reads BASE_URL, API_KEY, ADMIN_KEY from the environment: no key in the log
 
 bench: $(PY_STAMP) $(BENCH_STAMP) ## Benchmark the mock against Prism and a bare Starlette app (ARGS="--rounds 5 --duration 10")
-	@command -v wrk >/dev/null 2>&1 || $(SUDO) apt-get install -y wrk || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
+	@$(ENSURE_WRK)
 	$(BIN)/python -m bench.run $(ARGS)
+
+profile: $(PY_STAMP) ## Profile the mock under the bench's load with py-spy (ARGS="--scenario create_message")
+	@$(ENSURE_WRK)
+	$(BIN)/python -m bench.profile $(ARGS)
 
 $(BENCH_STAMP): bench/package.json bench/package-lock.json
 	npm ci --prefix bench --no-audit --no-fund --loglevel=error
