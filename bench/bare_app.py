@@ -9,7 +9,6 @@ mock's, minus routing by the contract, security, request and response validation
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -22,6 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from mock_server.auth import authenticate
+from mock_server.collector import keep_pauses_short
 from mock_server.context import Context
 from mock_server.errors import ApiError
 from mock_server.handlers import messages, runs, threads
@@ -88,8 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     app = create_bare_app(args.admin_key, args.seed)
     # As mock_server/__main__.py does, so the two differ only in what the request goes through.
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
+    keep_pauses_short()
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
     return 0
 

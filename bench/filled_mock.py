@@ -16,6 +16,7 @@ import time
 import uvicorn
 
 from mock_server import Settings, create_app
+from mock_server.collector import keep_pauses_short
 from mock_server.records import new_message, new_thread
 
 
@@ -45,8 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     thread_id = fill(app, args.messages)
     gc.enable()
     print(f"thread {thread_id} filled_in_s={time.monotonic() - started:.2f}", flush=True)
-    gc.freeze()  # as mock_server/__main__.py does: the rows live as long as the process
-    gc.set_threshold(50_000, 20, 100)
+    keep_pauses_short()  # as mock_server/__main__.py does
     uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
     return 0
 

@@ -6,13 +6,13 @@ Startup prints the base URL and the admin key, the two things a frontend develop
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from pathlib import Path
 
 import uvicorn
 
 from mock_server.app import create_app
+from mock_server.collector import keep_pauses_short
 from mock_server.seeding import FixtureError
 from mock_server.settings import DEFAULT_FIXTURES, Settings
 
@@ -62,10 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Entities API mock on {base_url}  (API docs: {base_url}/docs/)", flush=True)
     print(f"Admin API key: {app.services.seed.admin_key}", flush=True)
     print(f"  export ENTITIES_BASE_URL={base_url} ENTITIES_API_KEY={app.services.seed.admin_key}", flush=True)
-    # The store keeps every row alive for the life of the process: freeze what startup made and
-    # collect the young generation less often, so collections don't stall requests (p99).
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
+    keep_pauses_short()  # the store keeps every row: collections must not walk it (see collector.py)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level)
     return 0
 
