@@ -64,23 +64,22 @@ def _key(response: Any) -> str | None:
 
 @schemathesis.check
 def id_prefix_matches_object(ctx: Any, response: Any, case: Any) -> bool | None:
-    found = _success(case, response)
-    if found is None:
-        return None
-    problems = invariants.id_prefix_problems(_contract.load(), found[0].id, response.status_code, found[1])
-    if problems:
-        raise _fail(IdPrefixMismatch, case, "\n".join(problems))
-    return None
+    return _body_rule(invariants.id_prefix_problems, IdPrefixMismatch, case, response)
 
 
 @schemathesis.check
 def object_string_conformance(ctx: Any, response: Any, case: Any) -> bool | None:
+    return _body_rule(invariants.object_string_problems, ObjectStringMismatch, case, response)
+
+
+def _body_rule(rule: Any, kind: type[Failure], case: Any, response: Any) -> None:
+    """A rule of `invariants` over a success body: its problems, if any, as one failure."""
     found = _success(case, response)
     if found is None:
         return None
-    problems = invariants.object_string_problems(_contract.load(), found[0].id, response.status_code, found[1])
+    problems = rule(_contract.load(), found[0].id, response.status_code, found[1])
     if problems:
-        raise _fail(ObjectStringMismatch, case, "\n".join(problems))
+        raise _fail(kind, case, "\n".join(problems))
     return None
 
 
