@@ -29,10 +29,10 @@ def test_a_literal_path_wins_over_a_parameter_path_for_its_own_method(client, al
     assert response.json()["role"] == "assistant"
 
 
-def test_a_trailing_slash_is_still_not_an_operation(client, admin):
-    response = client.get("/v1/users/me/", headers=admin.headers, follow_redirects=False)
-    assert response.status_code in (307, 404)
-    assert response.status_code != 200
+def test_a_trailing_slash_redirects_to_the_path_without_it_as_connexion_does(client, admin):
+    response = client.get(f"/v1/users/{admin.id}/", headers=admin.headers, follow_redirects=False)
+    assert response.status_code == 307
+    assert response.headers["location"].endswith(f"/v1/users/{admin.id}")
 
 
 def test_a_head_request_is_served_like_its_get_without_a_body(client, admin):
