@@ -10,9 +10,8 @@ from typing import Any
 import httpx
 
 from bench import servers
-from bench.servers import ADMIN_KEY
+from bench.servers import HEADERS, MOCK_READY_PATH
 
-HEADERS = {"X-API-Key": ADMIN_KEY}
 WARMUP_REQUESTS = 20
 
 
@@ -88,6 +87,6 @@ def startup_time(runs: int = 3) -> dict[str, Any]:
         server = servers.mock_server()
         started = time.perf_counter()
         with servers.running(server):
-            server.wait_ready("/v1/auth/validate-key", HEADERS, timeout=60)
+            server.wait_ready(MOCK_READY_PATH, HEADERS, timeout=60)
             samples_ms.append((time.perf_counter() - started) * 1000)
     return {"runs_ms": [round(s, 1) for s in samples_ms], "median_ms": round(statistics.median(samples_ms), 1)}

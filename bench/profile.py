@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import servers, wrk
-from bench.run import HEADERS, SCENARIOS, prepare, request_for
+from bench.run import SCENARIOS, prepare, request_for
+from bench.servers import HEADERS, MOCK_READY_PATH
 
 PY_SPY = Path(sys.executable).with_name("py-spy")
 _LINE = re.compile(r":\d+\)$")
@@ -64,7 +65,7 @@ def record(args: argparse.Namespace) -> Path:
     output = args.output or servers.BENCH / "results" / f"profile-{args.scenario}.txt"
     output.parent.mkdir(parents=True, exist_ok=True)
     with servers.running(servers.mock_server()) as (mock,):
-        mock.wait_ready("/v1/auth/validate-key", HEADERS, timeout=60)
+        mock.wait_ready(MOCK_READY_PATH, HEADERS, timeout=60)
         request = request_for(args.scenario, prepare(mock))
         url = mock.url + request.path
 
@@ -98,9 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=30, help="functions per table (default 30)")
     parser.add_argument("--output", type=Path, help="collapsed stacks (default bench/results/profile-<scenario>.txt)")
     args = parser.parse_args(argv)
-    for tool, hint in ((str(PY_SPY), "pip install -e '.[dev]'"), ("wrk", "apt-get install -y wrk")):
-        if shutil.which(tool) is None:
-            raise SystemExit(f"bench.profile: {tool} is not installed ({hint}, or run `make profile`)")
+    servers.ensure_wrk()
+    if shutil.which(str(PY_SPY)) is None:
+        raise SystemExit("bench.profile: py-spy is not installed (pip install -e '.[dev]', or run `make profile`)")
     output = record(args)
     profile = summarize(output.read_text().splitlines())
     print(profile.table("inclusive", args.top), profile.table("self", args.top), sep="\n\n")

@@ -22,9 +22,9 @@ from typing import Any
 import httpx
 
 from bench import latency, report, servers, wrk
-from bench.servers import ADMIN_KEY, Server
+from bench.servers import HEADERS, MOCK_READY_PATH, Server
+from contract_tests.sdk_bodies import message_body
 
-HEADERS = {"X-API-Key": ADMIN_KEY}
 SERVERS = ("mock", "prism", "bare")
 SCENARIOS = ("list_messages", "create_message", "retrieve_run")
 THREAD_MESSAGES = 25
@@ -37,20 +37,7 @@ PRISM_TARGET = {
 }
 
 
-def message_body(thread_id: str, assistant_id: str) -> dict[str, Any]:
-    """A MessageCreate as the SDK sends it (all ten keys)."""
-    return {
-        "content": "What's the weather in Paris?",
-        "thread_id": thread_id,
-        "sender_id": None,
-        "assistant_id": assistant_id,
-        "role": "user",
-        "tool_id": None,
-        "tool_call_id": None,
-        "meta_data": {},
-        "is_last_chunk": False,
-        "attachments": [],
-    }
+QUESTION = "What's the weather in Paris?"
 
 
 @dataclass(frozen=True)
@@ -64,7 +51,7 @@ def request_for(scenario: str, target: dict[str, str]) -> Request:
     if scenario == "list_messages":
         return Request("GET", f"/v1/threads/{target['thread_id']}/messages?limit=20&order=asc")
     if scenario == "create_message":
-        return Request("POST", "/v1/messages", message_body(target["thread_id"], target["assistant_id"]))
+        return Request("POST", "/v1/messages", message_body(target["thread_id"], target["assistant_id"], QUESTION))
     if scenario == "retrieve_run":
         return Request("GET", f"/v1/runs/{target['run_id']}")
     raise ValueError(scenario)
@@ -82,7 +69,7 @@ def prepare(server: Server) -> dict[str, str]:
 
         thread_id = post("/v1/threads", {"meta_data": {}})["id"]
         for _ in range(THREAD_MESSAGES):
-            post("/v1/messages", message_body(thread_id, DEMO_ASSISTANT))
+            post("/v1/messages", message_body(thread_id, DEMO_ASSISTANT, QUESTION))
         run_id = post("/v1/runs", {"assistant_id": DEMO_ASSISTANT, "thread_id": thread_id})["id"]
     return {"thread_id": thread_id, "run_id": run_id, "assistant_id": DEMO_ASSISTANT}
 
@@ -164,7 +151,7 @@ def start_servers(names: list[str]) -> dict[str, Server]:
 
 def wait_all(running: dict[str, Server]) -> None:
     ready = {
-        "mock": ("/v1/auth/validate-key", (200,)),
+        "mock": (MOCK_READY_PATH, (200,)),
         "bare": ("/v1/runs/run_NoSuchRun0000000000000000", (404,)),  # its store answers: it is up
         "prism": (f"/v1/runs/{PRISM_TARGET['run_id']}", (200,)),
     }

@@ -23,6 +23,8 @@ SPEC = ROOT / "openapi.yaml"
 PRISM = BENCH / "node_modules" / ".bin" / "prism"
 HOST = "127.0.0.1"
 ADMIN_KEY = "ad_BenchAdminKey0123456789abcdefghijklmnopqrstu"
+HEADERS = {"X-API-Key": ADMIN_KEY}
+MOCK_READY_PATH = "/v1/auth/validate-key"  # 200 once the mock serves authenticated requests
 
 
 _handed_out: set[int] = set()
@@ -159,10 +161,14 @@ def filled_mock(messages: int) -> Server:
     return Server(f"mock with {messages} messages", [*command, "--admin-key", ADMIN_KEY], port)
 
 
+def ensure_wrk() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("bench: wrk is not installed (`apt-get install -y wrk`; `make bench` and `make profile` do)")
+
+
 def ensure_tools() -> None:
     """wrk on the PATH; Prism installed from bench/package-lock.json (npm ci) when missing."""
-    if shutil.which("wrk") is None:
-        raise SystemExit("bench: wrk is not installed (`apt-get install -y wrk`, or run `make bench`)")
+    ensure_wrk()
     if not PRISM.exists():
         if shutil.which("npm") is None:
             raise SystemExit("bench: npm is needed to install Prism (bench/package.json)")

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from contract_tests.client import Break, Client
-from contract_tests.world import MODEL, WEATHER_TOOL
+from contract_tests.sdk_bodies import MODEL, WEATHER_TOOL
 
 PROBABILITY = 0.5
 

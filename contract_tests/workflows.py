@@ -14,16 +14,14 @@ from collections.abc import Callable
 import httpx
 
 from contract_tests.client import Break, Skip
+from contract_tests.sdk_bodies import MODEL, WEATHER_TOOL, message_body
 from contract_tests.world import (
     DENIED,
-    MODEL,
-    WEATHER_TOOL,
     Result,
     World,
     chat,
     create,
     delete,
-    message_body,
     require,
     revoke,
     turn_body,
@@ -108,7 +106,7 @@ def tool_call_turn(world: World) -> None:
     c.call("updateAction", action_id=call["action_id"], json={"status": "processing"})
     output = json.dumps({"temperature_c": 18, "conditions": "sunny"})
     ids = {"tool_id": call["action_id"], "tool_call_id": call["tool_call_id"]}
-    body = message_body(thread, assistant, output, role="tool", **ids)
+    body = message_body(thread["id"], assistant["id"], output, role="tool", **ids)
     require(c.call("submitToolOutput", json=body)["role"] == "tool", "the tool output is not a `tool` message")
     c.call("updateAction", action_id=call["action_id"], json={"status": "completed", "result": {"ok": True}})
     follow_up = c.stream(turn_body(assistant, thread, message, run))
@@ -135,7 +133,7 @@ def list_pages(world: World) -> None:
     assistant = create(world, c, "createAssistant", "deleteAssistant", "getAssistant", "assistant_id", json=body)
     ids = []
     for n in range(3):
-        ids.append(c.call("createMessage", json=message_body(thread, assistant, f"Message {n}"))["id"])
+        ids.append(c.call("createMessage", json=message_body(thread["id"], assistant["id"], f"Message {n}"))["id"])
         time.sleep(1.05 if n < 2 else 0)  # created_at counts seconds: one apiece keeps the order observable
     envelope = "list_envelope_conformance"
     page = c.call("listMessages", thread_id=thread["id"], params={"limit": 2})
@@ -170,9 +168,9 @@ def cross_user(world: World) -> None:
     ):
         b.call(operation_id, expect=DENIED, check=leak, **path)
     for operation_id, body in (
-        ("createMessage", message_body(thread, assistant, "Let me in")),
-        ("submitToolOutput", message_body(thread, assistant, "{}", role="tool", tool_id=action["id"])),
-        ("saveAssistantMessage", message_body(thread, assistant, "Hi", role="assistant")),
+        ("createMessage", message_body(thread["id"], assistant["id"], "Let me in")),
+        ("submitToolOutput", message_body(thread["id"], assistant["id"], "{}", role="tool", tool_id=action["id"])),
+        ("saveAssistantMessage", message_body(thread["id"], assistant["id"], "Hi", role="assistant")),
         ("createRun", {"assistant_id": assistant["id"], "thread_id": thread["id"]}),
         ("createAction", {"run_id": run["id"], "tool_name": "get_weather"}),
     ):

@@ -9,16 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contract_tests.client import Break, Client
+from contract_tests.sdk_bodies import MODEL, message_body
 
-MODEL = "hyperbolic/deepseek-ai/DeepSeek-V3"
-WEATHER_TOOL = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "Current weather for a city.",
-        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
-    },
-}
 DENIED = (403, 404)
 
 
@@ -70,7 +62,7 @@ def chat(world: World, question: str, tools: list[dict[str, Any]] | None = None)
         "deleteMessage",
         "getMessage",
         "message_id",
-        json=message_body(thread, assistant, question),
+        json=message_body(thread["id"], assistant["id"], question),
     )
     run = create(
         world,
@@ -111,21 +103,4 @@ def turn_body(assistant: Any, thread: Any, message: Any, run: Any) -> dict[str, 
         "run_id": run["id"],
         "assistant_id": assistant["id"],
         "api_key": None,
-    }
-
-
-def message_body(thread: Any, assistant: Any, content: str, role: str = "user", **extra: Any) -> dict[str, Any]:
-    """A message body as the SDK sends it: all ten keys, nulls included."""
-    return {
-        "content": content,
-        "thread_id": thread["id"],
-        "sender_id": None,
-        "assistant_id": assistant["id"],
-        "role": role,
-        "tool_id": None,
-        "tool_call_id": None,
-        "meta_data": {},
-        "is_last_chunk": False,
-        "attachments": [],
-        **extra,
     }

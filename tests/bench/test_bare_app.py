@@ -12,26 +12,12 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
     from bench.bare_app import create_bare_app
+    from contract_tests.sdk_bodies import message_body
     from mock_server import Settings, create_app
 
 KEY = "ad_BareTestAdminKey0123456789abcdefghijklmnopq"
 HEADERS = {"X-API-Key": KEY}
 ASSISTANT = "asst_DemoWeatherAssistant01"
-
-
-def message(thread_id: str, n: int) -> dict:
-    return {
-        "content": f"question {n}",
-        "thread_id": thread_id,
-        "sender_id": None,
-        "assistant_id": ASSISTANT,
-        "role": "user",
-        "tool_id": None,
-        "tool_call_id": None,
-        "meta_data": {},
-        "is_last_chunk": False,
-        "attachments": [],
-    }
 
 
 def run_body(thread_id: str) -> dict:
@@ -42,7 +28,10 @@ def exercise(client) -> dict:
     """The bench's preparation and its three scenarios; every answer, keyed by what was asked."""
     seen = {"thread": client.post("/v1/threads", json={"meta_data": {}}, headers=HEADERS)}
     thread_id = seen["thread"].json()["id"]
-    posted = [client.post("/v1/messages", json=message(thread_id, n), headers=HEADERS) for n in range(25)]
+    posted = [
+        client.post("/v1/messages", json=message_body(thread_id, ASSISTANT, f"question {n}"), headers=HEADERS)
+        for n in range(25)
+    ]
     seen["message"] = posted[-1]
     run_id = client.post("/v1/runs", json=run_body(thread_id), headers=HEADERS).json()["id"]
     for order in ("asc", "desc"):

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from contract_tests import sdk_bodies
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's TestClient warns about httpx on import
     from mock_server import Settings, create_app
@@ -106,18 +108,8 @@ def thread(client, alice) -> dict[str, Any]:
     return response.json()
 
 
-def message_body(thread_id: str, content: str = "Hello", role: str = "user", **extra: Any) -> dict[str, Any]:
-    """A message body as the SDK sends it: all ten keys, nulls included."""
-    return {
-        "content": content,
-        "thread_id": thread_id,
-        "sender_id": None,
-        "assistant_id": DEMO_ASSISTANT,
-        "role": role,
-        "tool_id": None,
-        "tool_call_id": None,
-        "meta_data": {},
-        "is_last_chunk": False,
-        "attachments": [],
-        **extra,
-    }
+def message_body(
+    thread_id: str, content: str = "Hello", role: str = "user", assistant_id: str = DEMO_ASSISTANT, **extra: Any
+) -> dict[str, Any]:
+    """A message body as the SDK sends it (all ten keys, nulls included), by default to the demo assistant."""
+    return sdk_bodies.message_body(thread_id, assistant_id, content, role, **extra)

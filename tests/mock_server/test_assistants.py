@@ -8,19 +8,12 @@ from typing import Any
 
 import pytest
 
+from contract_tests.sdk_bodies import WEATHER_TOOL
 from tests.mock_server.conftest import DEMO_ASSISTANT, Caller
 
 ASSISTANT_ID = re.compile(r"asst_[A-Za-z0-9]{22}")
 DENIED = {"detail": "You do not have permission to access this assistant."}
 NOT_FOUND = {"detail": "Assistant not found"}
-GET_WEATHER = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "Current weather for a city.",
-        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
-    },
-}
 # What the SDK's create_assistant sends: all 20 keys, defaults and nulls included.
 SDK_PAYLOAD = {
     "id": None,
@@ -49,7 +42,7 @@ EVERYTHING = {
     "description": "Answers weather questions.",
     "model": "m-1",
     "instructions": "Be brief.",
-    "tools": [GET_WEATHER, {"type": "code_interpreter"}],
+    "tools": [WEATHER_TOOL, {"type": "code_interpreter"}],
     "tool_resources": {"code_interpreter": {"file_ids": ["file_1"]}},
     "meta_data": {"team": "demo", "tier": "free"},
     "top_p": 0.5,
@@ -143,7 +136,7 @@ RESERVED = "code_interpreter file_search web_search search_web_page scroll_web_p
 
 @pytest.mark.parametrize("name", [*RESERVED.split(), "vector_store_search", "computer"])
 def test_a_function_tool_named_like_a_platform_tool_is_rejected(client, alice, name):
-    tools = [GET_WEATHER, {"type": "function", "function": {"name": name, "parameters": {"type": "object"}}}]
+    tools = [WEATHER_TOOL, {"type": "function", "function": {"name": name, "parameters": {"type": "object"}}}]
     response = client.post("/v1/assistants", json={"name": "A", "model": "m", "tools": tools}, headers=alice.headers)
     assert response.status_code == 422
     assert response.json() == reserved_error(name, tools)
@@ -224,10 +217,10 @@ def test_an_update_changes_only_the_keys_sent(client, alice):
 
 def test_an_update_replaces_metadata_and_tools_rather_than_merging(client, alice):
     assistant = create(client, alice, **EVERYTHING)
-    body = {"meta_data": {"team": "research"}, "tools": [GET_WEATHER]}
+    body = {"meta_data": {"team": "research"}, "tools": [WEATHER_TOOL]}
     updated = client.put(f"/v1/assistants/{assistant['id']}", json=body, headers=alice.headers).json()
     assert updated["meta_data"] == {"team": "research"}
-    assert updated["tools"] == [GET_WEATHER]
+    assert updated["tools"] == [WEATHER_TOOL]
 
 
 def test_nulls_clear_optional_fields_and_leave_required_ones(client, alice):

@@ -7,14 +7,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-WEATHER_TOOL = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "Current weather for a city.",
-        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
-    },
-}
+from contract_tests.sdk_bodies import WEATHER_TOOL
 
 
 @pytest.fixture

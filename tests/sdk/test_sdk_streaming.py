@@ -11,10 +11,10 @@ import threading
 import pytest
 from projectdavid.events import ContentEvent, ToolCallRequestEvent
 
+from contract_tests.sdk_bodies import WEATHER_TOOL
 from mock_server import Settings, create_app
 from tests.live_server import serve
 from tests.sdk.conftest import ADMIN_KEY
-from tests.sdk.test_sdk_runs_and_actions import WEATHER_TOOL
 
 MODEL = "hyperbolic/deepseek-ai/DeepSeek-V3"
 
