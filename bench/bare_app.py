@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import orjson
 import uvicorn
@@ -20,52 +19,54 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from mock_server.auth import authenticate
+from mock_server import Settings, create_app
 from mock_server.collector import keep_pauses_short
 from mock_server.context import Context
 from mock_server.errors import ApiError
 from mock_server.handlers import messages, runs, threads
-from mock_server.services import SESSION_HEADER, Services
-from mock_server.settings import SPEC_PATH, Settings
-from mock_server.spec import load_spec
+from mock_server.rendering import to_response
+from mock_server.reply import Reply
+from mock_server.security import SESSION_HEADER, authenticated
 
 JSON = "application/json"
 
 
 def create_bare_app(admin_key: str, seed: int | None = 1) -> Starlette:
-    services = Services(Settings(admin_key=admin_key, seed=seed), load_spec(SPEC_PATH))
+    # The mock's own sessions and engine (its seed, fixtures and store), without its pipeline.
+    mock = create_app(Settings(admin_key=admin_key, seed=seed)).mock  # type: ignore[attr-defined]
+    sessions, engine = mock.sessions, mock.wiring.engine
 
-    def context(request: Request) -> Context:
-        store = services.store_for(request.headers.get(SESSION_HEADER))
-        principal = authenticate(store, services.clock, request.headers.get("X-API-Key"))
-        return Context(store, services.ids, services.clock, principal, services.engine)
+    async def context(request: Request) -> Context:
+        principal, session = await authenticated(
+            sessions, request.headers.get("X-API-Key"), request.headers.get(SESSION_HEADER)
+        )
+        return Context(session, principal, engine)
 
-    def endpoint(call: Callable[[Context, Request], Awaitable[tuple[Any, int]]]):
+    def endpoint(call: Callable[[Context, Request], Awaitable[Reply]]):
         async def serve(request: Request) -> Response:
             try:
-                body, status = await call(context(request), request)
+                reply = await call(await context(request), request)
             except ApiError as error:
-                body, status = {"detail": error.detail}, error.status
-                return Response(orjson.dumps(body), status, headers=error.headers, media_type=JSON)
-            return Response(orjson.dumps(body), status, media_type=JSON)
+                return Response(orjson.dumps({"detail": error.detail}), error.status, error.headers, media_type=JSON)
+            return to_response(reply)
 
         return serve
 
-    async def list_messages(ctx: Context, request: Request) -> tuple[Any, int]:
+    async def list_messages(ctx: Context, request: Request) -> Reply:
         limit = int(request.query_params.get("limit", 20))
         order = request.query_params.get("order", "asc")
         return await messages.list_messages(ctx, request.path_params["thread_id"], limit=limit, order=order)
 
-    async def create_message(ctx: Context, request: Request) -> tuple[Any, int]:
+    async def create_message(ctx: Context, request: Request) -> Reply:
         return await messages.create_message(ctx, orjson.loads(await request.body()))
 
-    async def get_run(ctx: Context, request: Request) -> tuple[Any, int]:
+    async def get_run(ctx: Context, request: Request) -> Reply:
         return await runs.get_run(ctx, request.path_params["run_id"])
 
-    async def create_thread(ctx: Context, request: Request) -> tuple[Any, int]:
+    async def create_thread(ctx: Context, request: Request) -> Reply:
         return await threads.create_thread(ctx, orjson.loads(await request.body()))
 
-    async def create_run(ctx: Context, request: Request) -> tuple[Any, int]:
+    async def create_run(ctx: Context, request: Request) -> Reply:
         return await runs.create_run(ctx, orjson.loads(await request.body()))
 
     routes = [
@@ -76,7 +77,7 @@ def create_bare_app(admin_key: str, seed: int | None = 1) -> Starlette:
         Route("/v1/runs", endpoint(create_run), methods=["POST"]),
     ]
     app = Starlette(routes=routes)
-    app.state.services = services
+    app.state.mock = mock
     return app
 
 

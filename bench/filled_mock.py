@@ -18,19 +18,21 @@ import uvicorn
 from mock_server import Settings, create_app
 from mock_server.collector import keep_pauses_short
 from mock_server.records import new_message, new_thread
+from mock_server.store.memory import run_now
 
 
 def fill(app, messages: int) -> str:
-    """One thread owned by the seeded admin, in the default namespace, with `messages` user messages."""
-    services = app.services
-    store = services.store_for(None)
-    thread = new_thread(services.ids, services.clock, services.seed.admin_user_id, [], {})
-    store.threads.insert(thread)
+    """One thread owned by the seeded admin, in the default session, with `messages` user messages."""
+    mock = app.mock
+    session = run_now(mock.sessions.get(None))
+    store, ids, clock = session.store, session.ids, session.clock
+    thread = new_thread(ids, clock, mock.seed.admin_user_id, [], {})
+    run_now(store.threads.add(thread))
     thread_id = thread["id"]
     for n in range(messages):
         fields = {"thread_id": thread_id, "content": f"Message {n}: what's the weather in Paris?"}
-        store.messages.insert(new_message(services.ids, services.clock, fields, role="user"))
-    store.threads.update(thread_id, {"materialized": True})
+        run_now(store.messages.add(new_message(ids, clock, fields, role="user")))
+    run_now(store.threads.update(thread_id, {"materialized": True}))
     return thread_id
 
 

@@ -23,7 +23,7 @@ import httpx
 
 from bench import latency, report, servers, wrk
 from bench.servers import HEADERS, MOCK_READY_PATH, Server
-from contract_tests.sdk_bodies import message_body
+from contract_tests.sdk_bodies import message_body, run_body
 
 SERVERS = ("mock", "prism", "bare")
 SCENARIOS = ("list_messages", "create_message", "retrieve_run")
@@ -70,7 +70,7 @@ def prepare(server: Server) -> dict[str, str]:
         thread_id = post("/v1/threads", {"meta_data": {}})["id"]
         for _ in range(THREAD_MESSAGES):
             post("/v1/messages", message_body(thread_id, DEMO_ASSISTANT, QUESTION))
-        run_id = post("/v1/runs", {"assistant_id": DEMO_ASSISTANT, "thread_id": thread_id})["id"]
+        run_id = post("/v1/runs", run_body(DEMO_ASSISTANT, thread_id))["id"]
     return {"thread_id": thread_id, "run_id": run_id, "assistant_id": DEMO_ASSISTANT}
 
 

@@ -4,9 +4,14 @@ without loading the suite."""
 
 from __future__ import annotations
 
+import secrets
+import string
+import time
 from typing import Any
 
 MODEL = "hyperbolic/deepseek-ai/DeepSeek-V3"
+RUN_LIFETIME = 3600  # the SDK's expires_at: an hour after created_at
+_ALPHABET = string.ascii_letters + string.digits
 WEATHER_TOOL = {
     "type": "function",
     "function": {
@@ -30,5 +35,32 @@ def message_body(thread_id: str, assistant_id: str, content: str, role: str = "u
         "meta_data": {},
         "is_last_chunk": False,
         "attachments": [],
+        **extra,
+    }
+
+
+def run_body(assistant_id: str, thread_id: str, *, model: str = "gpt-4", **extra: Any) -> dict[str, Any]:
+    """A RunCreate as the SDK's `runs.create_run` sends it: a client-made `run_` id, its own
+    timestamps, `status: pending` and every default (the server ignores the id and the times)."""
+    created_at = int(time.time())
+    return {
+        "id": "run_" + "".join(secrets.choice(_ALPHABET) for _ in range(22)),
+        "assistant_id": assistant_id,
+        "created_at": created_at,
+        "expires_at": created_at + RUN_LIFETIME,
+        "instructions": "",
+        "max_completion_tokens": 1000,
+        "max_prompt_tokens": 500,
+        "meta_data": {},
+        "model": model,
+        "object": "run",
+        "parallel_tool_calls": False,
+        "response_format": "text",
+        "status": "pending",
+        "thread_id": thread_id,
+        "tool_choice": "none",
+        "temperature": 1.0,
+        "top_p": 1.0,
+        "tool_resources": {},
         **extra,
     }

@@ -13,6 +13,7 @@ import uvicorn
 
 from mock_server.app import create_app
 from mock_server.collector import keep_pauses_short
+from mock_server.registry import StartupError
 from mock_server.seeding import FixtureError
 from mock_server.settings import DEFAULT_FIXTURES, Settings
 
@@ -55,13 +56,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         app = create_app(settings)
-    except (FixtureError, OSError) as error:
+    except (FixtureError, StartupError, OSError) as error:
         print(f"mock_server: cannot start: {error}", file=sys.stderr)
         return 2
     base_url = f"http://{settings.host}:{settings.port}"
     print(f"Entities API mock on {base_url}  (API docs: {base_url}/docs/)", flush=True)
-    print(f"Admin API key: {app.services.seed.admin_key}", flush=True)
-    print(f"  export ENTITIES_BASE_URL={base_url} ENTITIES_API_KEY={app.services.seed.admin_key}", flush=True)
+    print(f"Admin API key: {app.mock.seed.admin_key}", flush=True)
+    print(f"  export ENTITIES_BASE_URL={base_url} ENTITIES_API_KEY={app.mock.seed.admin_key}", flush=True)
     keep_pauses_short()  # the store keeps every row: collections must not walk it (see collector.py)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level)
     return 0

@@ -1,45 +1,92 @@
-"""create_app(settings) -> the Connexion AsyncApp (MockApp) serving openapi.yaml as a stateful mock."""
+"""create_app(settings) -> the mock: a Connexion app serving openapi.yaml statefully. The one
+composition root: it reads the contract and the fixtures, binds every operation to its handler
+(or its example), and wires the pipeline (pipeline.py) with Connexion's extension points."""
 
 from __future__ import annotations
 
-from connexion.middleware import MiddlewarePosition
-from connexion.options import SwaggerUIOptions
+from dataclasses import dataclass
+from typing import Any
 
-from mock_server.asgi import BrowserCORSMiddleware, MockApp
-from mock_server.resolver import HandlerResolver, unanswerable_operations
-from mock_server.services import Services
+from connexion.apps.abstract import AbstractApp
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import Resolver
+
+from mock_server.engine.turns import Engine
+from mock_server.handlers import EXAMPLE_ANSWERED, HANDLERS
+from mock_server.pipeline import ERRORS, ReplyApp, Wiring, error_renderer, middlewares
+from mock_server.registry import bind
+from mock_server.seam import RouteTable
+from mock_server.security import SESSION_HEADER, api_key_security
+from mock_server.seeding import Seed, build_seed, load_fixture_file
+from mock_server.session import Sessions
 from mock_server.settings import Settings
-from mock_server.spec import load_spec
-from mock_server.wiring import VALIDATORS, api_key_security, error_handlers
+from mock_server.spec import load_spec, operations
+from mock_server.store import MemoryBackend
+from mock_server.validation import VALIDATORS
+
+
+@dataclass
+class Mock:
+    """What one running mock owns, for the CLI, the control plane and tests."""
+
+    settings: Settings
+    spec: dict[str, Any]
+    seed: Seed
+    sessions: Sessions
+    wiring: Wiring
+
+
+class MockApp(AbstractApp):
+    """A Connexion application whose framework app is the mock's ReplyApp (as Connexion's
+    AsyncApp's is its AsyncASGIApp)."""
+
+    def __init__(self, import_name: str, **kwargs: Any) -> None:
+        self._middleware_app = ReplyApp()  # Connexion's AbstractApp wraps this
+        super().__init__(import_name, **kwargs)
+
+    def add_url_rule(self, rule: str, endpoint: str | None = None, view_func: Any = None, **options: Any) -> None:
+        self._middleware_app.add_url_rule(rule, endpoint=endpoint, view_func=view_func, **options)
+
+    def add_error_handler(self, code_or_exception: Any, function: Any) -> None:
+        self.middleware.add_error_handler(code_or_exception, function)
 
 
 def create_app(settings: Settings | None = None) -> MockApp:
     settings = settings or Settings()
     spec = load_spec(settings.spec_path)
-    services = Services(settings, spec)
-    missing = unanswerable_operations(spec, services.tag_of)
-    if missing:
-        raise RuntimeError(f"operations with no handler and no example to answer with: {', '.join(missing)}")
-    resolver = HandlerResolver(services)
+    bindings = bind(operations(spec), HANDLERS, EXAMPLE_ANSWERED | set(settings.answer_from_examples))
+    fixtures = load_fixture_file(settings.fixtures) if settings.fixtures else {}
+    seed = build_seed(fixtures, settings.seed, settings.admin_key)
+    sessions = Sessions(
+        seed,
+        lambda _name: MemoryBackend(),
+        seed_value=settings.seed,
+        max_sessions=settings.max_sessions,
+        max_name_length=settings.max_session_name_length,
+    )
+    wiring = Wiring(bindings, sessions, Engine(delay=settings.stream_delay), check=settings.validate_responses)
+    routes = RouteTable()
+    routes.add(spec, "")
 
-    app = MockApp(__name__, security_map=api_key_security(services))
+    app = MockApp(
+        __name__,
+        middlewares=middlewares(expose_headers=["X-Mock-Source", "WWW-Authenticate", SESSION_HEADER]),
+        security_map=api_key_security(sessions),
+    )
     app.add_api(
         spec,
-        resolver=resolver,
+        resolver=Resolver(function_resolver=lambda operation_id: bindings[operation_id]),
         strict_validation=True,
-        validate_responses=False,  # the Endpoints check every answer themselves, when settings ask
         validator_map=VALIDATORS,
         swagger_ui_options=SwaggerUIOptions(swagger_ui=settings.swagger_ui, swagger_ui_path="/docs"),
+        # Handed to every stage's add_api (Connexion passes extra keywords on): the respond stage,
+        # the route table, the body size limit.
+        wiring=wiring,
+        routes=routes,
+        max_body_bytes=settings.max_body_bytes,
     )
-    for exception, handler in error_handlers(services):
-        app.add_error_handler(exception, handler)
-    app.add_middleware(
-        BrowserCORSMiddleware,
-        position=MiddlewarePosition.BEFORE_EXCEPTION,
-        allow_origins=["*"],
-        allow_methods=["*"],
-        allow_headers=["*"],
-        expose_headers=["X-Mock-Source", "WWW-Authenticate"],
-    )
-    app.services = services  # type: ignore[attr-defined]  # tests and the CLI read the seed from here
+    render = error_renderer(wiring, routes)
+    for error in ERRORS:
+        app.add_error_handler(error, render)
+    app.mock = Mock(settings, spec, seed, sessions, wiring)  # type: ignore[attr-defined]
     return app

@@ -1,4 +1,4 @@
-"""X-API-Key -> Principal, with the real server's rules and messages; and issuing keys.
+"""X-API-Key -> Principal, with the real server's rules and messages; and minting keys.
 
 Keys are looked up by their prefix (first 8 characters) and checked against a SHA-256 digest:
 the mock keeps no plain keys, like the real server (which uses bcrypt, far slower on purpose).
@@ -7,39 +7,49 @@ the mock keeps no plain keys, like the real server (which uses bcrypt, far slowe
 from __future__ import annotations
 
 import hashlib
+import hmac
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
-from mock_server.context import Principal
 from mock_server.errors import unauthorized
 from mock_server.ids import Clock, IdFactory
-from mock_server.store import Store
 
 PREFIX_LENGTH = 8
 SECONDS_PER_DAY = 86_400
+Row = dict[str, Any]
+Lookup = Callable[[str], Awaitable[Row | None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    user_id: str
+    is_admin: bool
 
 
 def digest(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def authenticate(store: Store, clock: Clock, key: str | None) -> Principal:
+async def authenticate(key: str | None, *, api_key: Lookup, user: Lookup, now: int) -> Principal:
+    """Who holds `key`, found through the lookups of a session (or of the seed, for a session
+    that does not exist yet); ApiError 401 with the real server's message otherwise."""
     if not key:
         raise unauthorized("Missing API Key in 'X-API-Key' header.")
     if len(key) <= PREFIX_LENGTH:
         raise unauthorized("Invalid API Key format.")
-    row = store.api_keys.get(key[:PREFIX_LENGTH])
-    if row is None or not row["is_active"] or row["_digest"] != digest(key):
+    row = await api_key(key[:PREFIX_LENGTH])
+    if row is None or not row["is_active"] or not hmac.compare_digest(row["_digest"], digest(key)):
         raise unauthorized("Invalid or inactive API Key.")
-    if row["_expires_ts"] is not None and row["_expires_ts"] <= clock.now():
+    if row["_expires_ts"] is not None and row["_expires_ts"] <= now:
         raise unauthorized("API Key has expired.")
-    user = store.users.get(row["user_id"])
-    if user is None:
+    holder = await user(row["user_id"])
+    if holder is None:
         raise unauthorized("Invalid or inactive API Key.")
-    return Principal(user_id=user["id"], is_admin=user["_is_admin"])
+    return Principal(user_id=holder["id"], is_admin=holder["_is_admin"])
 
 
-def issue_key(
-    store: Store,
+def new_key(
     ids: IdFactory,
     clock: Clock,
     user_id: str,
@@ -48,11 +58,10 @@ def issue_key(
     expires_in_days: int | None = None,
     plain_key: str | None = None,
     key_type: str = "ea",
-) -> tuple[str, dict[str, Any]]:
-    """Mint (or register a given) key for a user; returns the plain key and the stored row."""
+) -> tuple[str, Row]:
+    """A key for a user: the plain key (shown once) and the row to store (its prefix is its id).
+    The caller makes sure the prefix is free (see `handlers.api_keys.issue`)."""
     plain = plain_key or ids.api_key(key_type)
-    while plain_key is None and store.api_keys.get(plain[:PREFIX_LENGTH]) is not None:
-        plain = ids.api_key(key_type)  # prefixes identify keys: keep them unique
     now = clock.now()
     expires_ts = now + expires_in_days * SECONDS_PER_DAY if expires_in_days else None
     row = {
@@ -67,12 +76,8 @@ def issue_key(
         "_digest": digest(plain),
         "_expires_ts": expires_ts,
     }
-    existing = store.api_keys.get(row["id"])
-    if existing is not None:  # a fixture re-registering its own key
-        store.api_keys.delete(row["id"])
-    store.api_keys.insert(row)
     return plain, row
 
 
-def key_details(row: dict[str, Any]) -> dict[str, Any]:
+def key_details(row: Row) -> Row:
     return {k: v for k, v in row.items() if not k.startswith("_") and k != "id"}

@@ -1,28 +1,41 @@
-"""What a handler is given: the request's Store (its session namespace), who is calling, and the
-id factory and clock. Handlers never reach for module-level state."""
+"""What a handler is given: the request's session (its store, ids, clock and scripted assistant),
+who is calling, and the app's engine settings. Handlers never reach for module-level state."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mock_server.auth import Principal
+from mock_server.engine.assistant import ScriptedAssistant
 from mock_server.engine.turns import Engine
 from mock_server.ids import Clock, IdFactory
+from mock_server.session import Session
 from mock_server.store import Store
 
-
-@dataclass(frozen=True)
-class Principal:
-    user_id: str
-    is_admin: bool
+__all__ = ["Context", "Principal"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Context:
-    store: Store
-    ids: IdFactory
-    clock: Clock
+    session: Session
     principal: Principal | None  # None only on operations that authenticate otherwise
     engine: Engine
+
+    @property
+    def store(self) -> Store:
+        return self.session.store
+
+    @property
+    def ids(self) -> IdFactory:
+        return self.session.ids
+
+    @property
+    def clock(self) -> Clock:
+        return self.session.clock
+
+    @property
+    def assistant(self) -> ScriptedAssistant:
+        return self.session.assistant
 
     @property
     def caller(self) -> Principal:

@@ -18,7 +18,7 @@ SEEDED_EPOCH = 1795478400
 
 
 class IdFactory:
-    def __init__(self, seed: int | None = None) -> None:
+    def __init__(self, seed: int | str | None = None) -> None:
         self._random = random.Random(seed) if seed is not None else None
 
     def token(self, length: int) -> str:
@@ -39,17 +39,44 @@ class IdFactory:
         return f"{prefix}_{self.token(43)}"
 
 
-class Clock:
-    """Unix seconds now; under a seed, a fake clock that moves one second per reading."""
+def iso_instant(value: str | float | None) -> str | None:
+    """An instant as the real server reads it into a datetime and writes it back: epoch seconds
+    (a number or numeric text), a date, `YYYY-MM-DD HH:MM[:SS]` or ISO 8601 (an offset is
+    converted to UTC), as its naive ISO form."""
+    if value is None:
+        return None
+    if isinstance(value, int | float) or (
+        isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit()
+    ):
+        moment = datetime.fromtimestamp(float(value), UTC)
+    else:
+        moment = datetime.fromisoformat(value.strip().replace(" ", "T", 1))
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC)
+    return moment.replace(tzinfo=None).isoformat(timespec="microseconds")
 
-    def __init__(self, seed: int | None = None) -> None:
-        self._next = SEEDED_EPOCH if seed is not None else None
+
+class Clock:
+    """Unix seconds now; under a seed, a fake clock that moves one second per reading (from
+    `start`, else the seeded epoch). `advance` moves either on, as a virtual clock: key, run and
+    action expiry follow it."""
+
+    def __init__(self, seed: int | str | None = None, *, start: int | None = None) -> None:
+        self._next = (start if start is not None else SEEDED_EPOCH) if seed is not None else None
+        self._offset = 0
 
     def now(self) -> int:
         if self._next is None:
-            return int(time.time())
+            return int(time.time()) + self._offset
         self._next += 1
-        return self._next
+        return self._next + self._offset
+
+    def advance(self, seconds: int) -> None:
+        self._offset += seconds
+
+    @property
+    def seeded(self) -> bool:
+        return self._next is not None
 
     def iso(self, seconds: int | None = None) -> str:
         """The real server's ISO form: UTC, microseconds, no offset."""

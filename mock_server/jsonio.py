@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -23,11 +24,14 @@ def dumps(data: Any) -> bytes:
 _LONG_NUMBER = re.compile(rb"\d{19}")
 
 
-def loads(raw: bytes) -> Any:
-    """Parse a request body exactly. Raises ValueError (bad JSON or UTF-8) or RecursionError."""
+def loads(raw: bytes, *, parse_constant: Callable[[str], Any] | None = None) -> Any:
+    """Parse a request body exactly. Raises ValueError (bad JSON or UTF-8) or RecursionError.
+    `parse_constant` sees NaN/Infinity, which orjson refuses and the standard library accepts."""
     if _LONG_NUMBER.search(raw):
-        return json.loads(raw)
+        return json.loads(raw, parse_constant=parse_constant)
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError:
-        return json.loads(raw)  # for the standard library's exact error (position, UTF-8, depth)
+        # The standard library's exact error (position, UTF-8, depth), or its value where orjson
+        # is stricter (NaN and Infinity, which `parse_constant` decides about).
+        return json.loads(raw, parse_constant=parse_constant)

@@ -3,10 +3,9 @@ and the fixture loader. Keys starting with `_` are private state, never sent."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
-from mock_server.ids import Clock, IdFactory
+from mock_server.ids import Clock, IdFactory, iso_instant
 
 Row = dict[str, Any]
 RUN_LIFETIME_SECONDS = 3600
@@ -112,7 +111,8 @@ def new_message(ids: IdFactory, clock: Clock, fields: Row, *, role: str, complet
 
 def new_run(ids: IdFactory, clock: Clock, user_id: str, assistant: Row, body: Row) -> Row:
     """A queued run. The client's id, status, created_at and expires_at are ignored, as on the real
-    server; empty instructions and a missing model fall back to the assistant's."""
+    server. A model left out is RunCreate's default, gpt-4; only an empty one, like empty
+    instructions, falls back to the assistant's."""
     now = clock.now()
     return {
         "id": ids.new("run"),
@@ -129,7 +129,7 @@ def new_run(ids: IdFactory, clock: Clock, user_id: str, assistant: Row, body: Ro
         "max_completion_tokens": None,
         "max_prompt_tokens": None,
         "meta_data": dict(body.get("meta_data") or {}),
-        "model": body.get("model") or assistant["model"],
+        "model": body.get("model", "gpt-4") or assistant["model"],
         "object": "thread.run",
         "parallel_tool_calls": bool(body.get("parallel_tool_calls", False)),
         "required_action": None,
@@ -154,27 +154,19 @@ def new_action(ids: IdFactory, clock: Clock, body: Row) -> Row:
         "id": ids.new("act"),
         "run_id": body["run_id"],
         "tool_id": None,
-        "tool_name": body["tool_name"],
+        "tool_name": body.get("tool_name"),  # the real server takes an action without one
         "tool_call_id": body.get("tool_call_id"),
         "turn_index": body.get("turn_index") or 0,
         "decision": decision,
         "confidence_score": float(confidence) if isinstance(confidence, int | float) else None,
         "triggered_at": clock.iso(),
-        "expires_at": body.get("expires_at"),
+        "expires_at": iso_instant(body.get("expires_at")),
         "is_processed": False,
         "processed_at": None,
         "status": body.get("status") or "pending",
         "function_args": dict(body.get("function_args") or {}),
         "result": None,
     }
-
-
-PENDING_ACTION_STATUSES = ("pending", "action_required", "requires_action")
-
-
-def pending_actions(actions: Iterable[Row], run: Row) -> list[Row]:
-    """The run's actions still waiting for tool output, as the pending list and run events show them."""
-    return [pending_action(action, run) for action in actions if action["status"] in PENDING_ACTION_STATUSES]
 
 
 def pending_action(action: Row, run: Row) -> Row:

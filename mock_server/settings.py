@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -25,7 +25,14 @@ class Settings:
     # Seconds between streamed deltas: 0 is as fast as the client reads; ~0.05 feels like a model.
     stream_delay: float = 0.0
     swagger_ui: bool = True
-    extra_cors_headers: tuple[str, ...] = field(default=("X-Mock-Session",))
+    # Operations answered from their contract examples instead of a handler (e.g. one just added
+    # to openapi.yaml); every other operation must have a handler, or the app does not start.
+    answer_from_examples: tuple[str, ...] = ()
+    # Limits: sessions kept (the least recently used are dropped), a session name's length, and a
+    # request body's size (413 beyond it).
+    max_sessions: int = 1_000
+    max_session_name_length: int = 128
+    max_body_bytes: int = 10 * 1024 * 1024
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

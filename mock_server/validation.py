@@ -1,20 +1,24 @@
-"""Request validators Connexion calls through its `validator_map`: they report like the real server
-(FastAPI: every problem at once, as `{"type", "loc", "msg", "input"}` items of a 422) and check with
-schemas compiled once by jsonschema-rs (see compiled.py). Answers are checked in endpoint.py."""
+"""Request validators Connexion calls through its `validator_map` (VALIDATORS below): they report
+like the real server (FastAPI: every problem at once, as `{"type", "loc", "msg", "input"}` items of
+a 422) and check with schemas compiled once by jsonschema-rs (see compiled.py). A body validator
+per media type: JSON, forms (multipart and urlencoded), octet-stream. Answers are checked in
+checking.py."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import parse_qs
 
-from connexion.validators import JSONRequestBodyValidator, ParameterValidator
+from connexion.datastructures import MediaTypeDict
+from connexion.validators import ParameterValidator
 from starlette.datastructures import Headers
-from starlette.types import Scope
+from starlette.types import Receive, Scope
 
-from mock_server import jsonio
+from mock_server.bodies import NOT_SENT, PARSED_BODY, Upload
 from mock_server.compiled import COMPILED
 from mock_server.errors import RequestValidationFailed, validation_item
+
+QUERY = "mock_server.query"  # scope key: the typed query arguments
 
 _JSON_TYPES = {
     "string": ("string_type", "Input should be a valid string"),
@@ -80,41 +84,51 @@ def fastapi_errors(errors: Any, location: list[str | int], *, parsing: bool = Fa
     return items
 
 
-# Where the parsed request body waits in the ASGI scope for the Endpoint.
-PARSED_BODY = "mock_server.body"
+class _StashedBodyValidator:
+    """A body validator for Connexion's `validator_map`: it validates what the parse stage
+    (bodies.py) left in the scope, so a body is read and parsed once, before authentication, and
+    validated here, after it. Like FastAPI: an empty body where one is required is 422 missing."""
 
+    def __init__(self, *, schema: dict[str, Any], required: bool = False, nullable: bool = False, **_: Any) -> None:
+        self._schema = schema
+        self._required = required
+        self._nullable = nullable
 
-def _json_invalid(position: int, reason: str) -> RequestValidationFailed:
-    item = validation_item("json_invalid", ["body", position], "JSON decode error", {})
-    item["ctx"] = {"error": reason}
-    return RequestValidationFailed([item])
+    async def wrap_receive(self, receive: Receive, *, scope: Scope) -> tuple[Receive, Scope]:
+        body = scope.get(PARSED_BODY, NOT_SENT)
+        if body is NOT_SENT or body is None:
+            if self._required and not self._nullable:
+                raise RequestValidationFailed([validation_item("missing", ["body"], "Field required", None)])
+            return receive, scope
+        self._validate(self._view(body))
+        return receive, scope
 
-
-class FastAPIBodyValidator(JSONRequestBodyValidator):
-    """JSON bodies: undecodable or unparsable bodies and schema violations all become a 422."""
-
-    async def _parse(self, stream, scope) -> Any:
-        raw = b"".join([message async for message in stream])
-        if not raw:
-            return None
-        try:
-            body = scope[PARSED_BODY] = jsonio.loads(raw)  # the Endpoint reuses it
-            return body
-        except json.JSONDecodeError as error:
-            raise _json_invalid(error.pos, error.msg) from None
-        except UnicodeDecodeError:
-            raise _json_invalid(0, "the body is not valid UTF-8") from None
-        except RecursionError:
-            raise _json_invalid(0, "the body is nested too deeply") from None
+    def _view(self, body: Any) -> Any:
+        return body
 
     def _validate(self, body: Any) -> None:
-        if body is None:
-            if self._nullable:
-                return
-            raise RequestValidationFailed([validation_item("missing", ["body"], "Field required", None)])
         validator = COMPILED.validator(self._schema, request=True)
         if not validator.is_valid(body):
             raise RequestValidationFailed(fastapi_errors(validator.iter_errors(body), ["body"]))
+
+
+class JSONBodyValidator(_StashedBodyValidator):
+    """application/json (and */*+json) bodies."""
+
+
+class FormBodyValidator(_StashedBodyValidator):
+    """multipart/form-data and urlencoded bodies: fields as text, a file part as its file name
+    (the schema says `type: string, format: binary` of it)."""
+
+    def _view(self, body: Any) -> Any:
+        return {name: value.filename if isinstance(value, Upload) else value for name, value in body.items()}
+
+
+class BytesBodyValidator(_StashedBodyValidator):
+    """application/octet-stream: any bytes; the body size limit is all that applies."""
+
+    def _validate(self, body: Any) -> None:
+        return None
 
 
 class FastAPIParameterValidator(ParameterValidator):
@@ -138,24 +152,30 @@ class FastAPIParameterValidator(ParameterValidator):
             "path": scope.get("path_params", {}),
             "header": Headers(scope=scope),
         }
+        typed: dict[str, Any] = {}
         for where, values in sources.items():
             for param in self.parameters.get(where, []):
-                items += self._check(where, param, values.get(param["name"]))
+                problems, value = self._check(where, param, values.get(param["name"]))
+                items += problems
+                if where == "query" and value is not None:
+                    typed[param["name"]] = value
         if items:
             raise RequestValidationFailed(items)
+        scope[QUERY] = typed  # the responder's query arguments, parsed once
 
     @staticmethod
-    def _check(where: str, param: dict[str, Any], value: Any) -> list[dict[str, Any]]:
+    def _check(where: str, param: dict[str, Any], value: Any) -> tuple[list[dict[str, Any]], Any]:
         loc: list[str | int] = [where, param["name"]]
         if value is None:
-            return [validation_item("missing", loc, "Field required", None)] if param.get("required") else []
+            missing = [validation_item("missing", loc, "Field required", None)] if param.get("required") else []
+            return missing, None
         schema = param.get("schema", {})
         if where != "path" or schema.get("type") != "string":
             value = coerce_text(value, schema.get("type"))
         validator = COMPILED.validator(schema, request=True)
         if validator.is_valid(value):
-            return []
-        return fastapi_errors(validator.iter_errors(value), loc, parsing=True)
+            return [], value
+        return fastapi_errors(validator.iter_errors(value), loc, parsing=True), None
 
 
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}
@@ -176,3 +196,16 @@ def coerce_text(text: Any, json_type: str | None) -> Any:
     except (ValueError, KeyError):
         pass
     return text
+
+
+VALIDATORS = {
+    "parameter": FastAPIParameterValidator,
+    "body": MediaTypeDict(
+        {
+            "*/*json": JSONBodyValidator,
+            "multipart/form-data": FormBodyValidator,
+            "application/x-www-form-urlencoded": FormBodyValidator,
+            "application/octet-stream": BytesBodyValidator,
+        }
+    ),
+}

@@ -36,6 +36,10 @@ class Turn:
     reasoning: str = ""
     tool_call: ToolCall | None = None
     error: str | None = None
+    # An error before the model says anything (a missing provider key), and whether it is the
+    # router's (the stream breaks off, no `[DONE]`) rather than a worker's.
+    error_first: bool = False
+    breaks_stream: bool = False
 
 
 @dataclass(frozen=True)

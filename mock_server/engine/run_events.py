@@ -7,34 +7,33 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 
-from starlette.responses import StreamingResponse
-
-from mock_server.engine.sse import PING, event_frame, event_stream
+from mock_server.engine.sse import PING, STREAM_HEADERS
 from mock_server.engine.turns import TERMINAL
-from mock_server.records import pending_actions
+from mock_server.records import pending_action
+from mock_server.reply import Event, Reply, event_stream
 from mock_server.store import Store
 
 POLL_SECONDS = 0.05
 PING_SECONDS = 15.0
 
 
-def run_event_stream(store: Store, run_id: str, *, poll: float = POLL_SECONDS) -> StreamingResponse:
-    return event_stream(_watch(store, run_id, poll))
+def run_event_stream(store: Store, run_id: str, *, poll: float = POLL_SECONDS) -> Reply:
+    # CRLF line endings, as sse-starlette frames events on the real server.
+    return event_stream(_watch(store, run_id, poll), headers=STREAM_HEADERS, line_end="\r\n")
 
 
-async def _watch(store: Store, run_id: str, poll: float) -> AsyncIterator[str]:
+async def _watch(store: Store, run_id: str, poll: float) -> AsyncIterator[Event]:
     last_ping = time.monotonic()
     while True:
-        run = store.runs.get(run_id)
+        run = await store.runs.get(run_id)
         if run is None:
-            yield event_frame("error", {"msg": "run not found"})
+            yield Event({"msg": "run not found"}, event="error")
             return
         if run["status"] == "action_required":
-            actions = store.actions.where("run_id", run_id)
-            pending = pending_actions(actions, run)
+            pending = [pending_action(action, run) for action in await store.actions.pending_of_run(run_id)]
             if pending:
                 for payload in pending:
-                    yield event_frame("action_required", payload)
+                    yield Event(payload, event="action_required")
                 return
         if run["status"] in TERMINAL:
             return  # nothing will ever need tool output again

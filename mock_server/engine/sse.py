@@ -1,29 +1,22 @@
-"""Server-sent events: frames and the streaming response that carries them unbuffered."""
+"""Server-sent events as the real server sends them: the headers of its streams and the events
+that frame a completion (each `data:` a JSON event, then `[DONE]`)."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-from starlette.responses import StreamingResponse
+from mock_server.reply import Event
 
-DONE = "data: [DONE]\n\n"
+DONE = "[DONE]"
 STREAM_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"}
+PING = Event(comment="ping")
 
 
-def data_frame(payload: dict[str, Any]) -> str:
-    """A completion frame: one `data:` line of compact JSON, then a blank line."""
-    return f"data: {json.dumps(payload, separators=(', ', ': '), ensure_ascii=False)}\n\n"
-
-
-def event_frame(event: str, payload: dict[str, Any]) -> str:
-    """A named event, framed as sse-starlette frames them on the real server (CRLF)."""
-    return f"event: {event}\r\ndata: {json.dumps(payload)}\r\n\r\n"
-
-
-PING = ": ping\r\n\r\n"
-
-
-def event_stream(frames: AsyncIterator[str]) -> StreamingResponse:
-    return StreamingResponse(frames, media_type="text/event-stream", headers=STREAM_HEADERS)
+async def completion_events(events: AsyncIterator[dict[str, Any]], broken: Callable[[], bool]) -> AsyncIterator[Event]:
+    """A turn's events as unnamed SSE events, then `[DONE]`, unless the stream broke off (the
+    router's own error), which ends it without one, as on the real server."""
+    async for payload in events:
+        yield Event(payload)
+    if not broken():
+        yield Event(DONE)

@@ -16,15 +16,17 @@ import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-from mock_server.engine.assistant import ScriptedAssistant, Turn
-from mock_server.ids import Clock, IdFactory
+from mock_server.engine.assistant import Turn
 from mock_server.records import Row, new_action, new_message
-from mock_server.store import Store
+from mock_server.session import Session
 
+# A run in one of these will never take another turn.
 TERMINAL = frozenset({"completed", "failed", "cancelled", "expired"})
+# What cancelling refuses (400 "Run is already finished"), as on the real server: a failed or
+# expired run may still be cancelled.
+FINISHED_FOR_CANCEL = frozenset({"completed", "cancelled"})
 _DELTA = re.compile(r"\S+\s*|\s+")
 
 
@@ -36,9 +38,8 @@ class RunFinished(Exception):
         self.run = run
 
 
-@dataclass
+@dataclass(frozen=True)
 class Engine:
-    assistant: ScriptedAssistant = field(default_factory=ScriptedAssistant)
     delay: float = 0.0  # seconds between deltas; 0 streams as fast as the client reads
 
 
@@ -47,65 +48,87 @@ def deltas(text: str) -> list[str]:
     return _DELTA.findall(text)
 
 
-def _words(text: Any) -> int:
+def _words(text: object) -> int:
     return len(str(text).split())
 
 
-@dataclass
 class TurnRunner:
-    store: Store
-    ids: IdFactory
-    clock: Clock
-    engine: Engine
-    run_id: str
-    finished: bool = False
+    def __init__(self, session: Session, engine: Engine, run_id: str) -> None:
+        self.store = session.store
+        self.ids = session.ids
+        self.clock = session.clock
+        self.assistant = session.assistant
+        self.engine = engine
+        self.run_id = run_id
+        self.finished = False
+        self.stream_broken = False  # the stream ended with the router's error: no [DONE]
+        self._prompt_tokens = 0
 
-    def start(self) -> tuple[Row, Turn]:
+    async def start(self) -> tuple[Row, Turn]:
         """Move the run into the turn (or refuse), and decide what the assistant does."""
-        run = self.store.runs.get(self.run_id)
+        run = await self.store.runs.get(self.run_id)
         assert run is not None
         if run["status"] in TERMINAL:
             raise RunFinished(run)
         now = self.clock.now()
         if now > run["expires_at"]:
-            self.store.runs.update(self.run_id, {"status": "expired"})
-            raise RunFinished(self.store.runs.get(self.run_id) or run)
+            expired = await self.store.runs.update(self.run_id, {"status": "expired"})
+            raise RunFinished(expired or run)
         changes: Row = {"status": "in_progress", "required_action": None, "_current_turn": run["_current_turn"] + 1}
         if run["started_at"] is None:
             changes["started_at"] = now
-        run = self.store.runs.update(self.run_id, changes)
-        assistant = self.store.assistants.get(run["assistant_id"]) or {"id": run["assistant_id"], "name": "assistant"}
-        history = list(self.store.messages.where("thread_id", run["thread_id"]))
+        run = await self.store.runs.update(self.run_id, changes)  # type: ignore[assignment]
+        assistant = await self.store.assistants.get(run["assistant_id"])
+        history: list[Row] = []
+        async for chunk in self.store.messages.of_thread(run["thread_id"]):
+            history.extend(chunk)
         self._prompt_tokens = sum(_words(m["content"]) for m in history)
-        return run, self.engine.assistant.plan(assistant, history)
+        fallback = {"id": run["assistant_id"], "name": "assistant"}
+        return run, self.assistant.plan(assistant or fallback, history)
 
-    def cancelled(self) -> bool:
-        run = self.store.runs.get(self.run_id)
+    async def cancelled(self) -> bool:
+        run = await self.store.runs.get(self.run_id)
         return run is None or run["status"] == "cancelled"
 
     async def events(self, turn: Turn) -> AsyncIterator[Row]:
         rid = self.run_id
         try:
+            if turn.error is not None and turn.error_first:
+                await self._fail(turn.error)
+                yield self._error(turn)
+                return
             yield {"type": "status", "status": "started", "run_id": rid}
             for kind, text in (("reasoning", turn.reasoning), ("content", turn.text)):
                 for piece in deltas(text):
                     if self.engine.delay:
                         await asyncio.sleep(self.engine.delay)
-                    if self.cancelled():
+                    if await self.cancelled():
                         self.finished = True
                         yield {"type": "status", "status": "cancelled", "run_id": rid}
                         return
                     yield {"type": kind, "content": piece, "run_id": rid}
             if turn.error is not None:
-                self._fail(turn.error)
-                yield {"type": "error", "run_id": rid, "error": turn.error, "message": turn.error}
+                await self._fail(turn.error)
+                yield self._error(turn)
                 return
+            if turn.tool_call is not None:  # the model's call, as the server's normaliser reports it
+                call = {"name": turn.tool_call.name, "arguments": json.dumps(turn.tool_call.arguments)}
+                yield {"type": "tool_call", "content": call, "run_id": rid}
             yield {"type": "status", "status": "processing", "run_id": rid}
-            manifest = self._finish(turn)
+            manifest = await self._finish(turn)
             yield manifest or {"type": "status", "status": "complete", "run_id": rid}
         finally:
-            if not self.finished and not self.cancelled():
-                self._finish(turn) if turn.error is None else self._fail(turn.error)
+            if not self.finished and not await self.cancelled():
+                await (self._finish(turn) if turn.error is None else self._fail(turn.error))
+
+    def _error(self, turn: Turn) -> Row:
+        """The real server's error frames: a worker's carries its text in `content` (and `[DONE]`
+        follows), the router's in `message` (and the stream ends). `error` and `message` hold the
+        text too, where the SDK looks for it."""
+        self.stream_broken = turn.breaks_stream
+        text = turn.error
+        frame: Row = {"type": "error", "run_id": self.run_id, "message": text, "error": text}
+        return frame if turn.breaks_stream else {"type": "error", "content": text, **frame}
 
     def _usage(self, turn: Turn) -> Row:
         completion = _words(turn.text) + _words(turn.reasoning)
@@ -115,48 +138,40 @@ class TurnRunner:
             "total_tokens": self._prompt_tokens + completion,
         }
 
-    def _fail(self, error: str) -> None:
+    async def _fail(self, error: str) -> None:
         self.finished = True
         changes = {"status": "failed", "failed_at": self.clock.now(), "last_error": error, "usage": {}}
-        self.store.runs.update(self.run_id, changes)
+        await self.store.runs.update(self.run_id, changes)
 
-    def _finish(self, turn: Turn) -> Row | None:
+    async def _finish(self, turn: Turn) -> Row | None:
         """Save the reply and settle the run; for a tool call, return the manifest event."""
         self.finished = True
-        run = self.store.runs.get(self.run_id)
+        run = await self.store.runs.get(self.run_id)
         if run is None:
             return None
         reply = {"thread_id": run["thread_id"], "assistant_id": run["assistant_id"], "run_id": run["id"]}
         reply["sender_id"] = run["assistant_id"]
         if turn.tool_call is None:
             reply["content"] = turn.text
-            self.store.messages.insert(new_message(self.ids, self.clock, reply, role="assistant", completed=True))
+            await self.store.messages.add(new_message(self.ids, self.clock, reply, role="assistant", completed=True))
             changes = {"status": "completed", "completed_at": self.clock.now(), "usage": self._usage(turn)}
-            self.store.runs.update(self.run_id, changes)
+            await self.store.runs.update(self.run_id, changes)
             return None
         call_id = f"call_{self.ids.token(24)}"
         arguments = turn.tool_call.arguments
-        action = new_action(
-            self.ids,
-            self.clock,
-            {
-                "run_id": run["id"],
-                "tool_name": turn.tool_call.name,
-                "tool_call_id": call_id,
-                "function_args": arguments,
-            },
-        )
+        fields = {"run_id": run["id"], "tool_name": turn.tool_call.name, "tool_call_id": call_id}
+        action = new_action(self.ids, self.clock, {**fields, "function_args": arguments})
         action["turn_index"] = run["_current_turn"]
-        self.store.actions.insert(action)
+        await self.store.actions.add(action)
         call = {
             "id": call_id,
             "type": "function",
             "function": {"name": turn.tool_call.name, "arguments": json.dumps(arguments)},
         }
         reply["content"] = json.dumps([call])
-        self.store.messages.insert(new_message(self.ids, self.clock, reply, role="assistant", completed=True))
+        await self.store.messages.add(new_message(self.ids, self.clock, reply, role="assistant", completed=True))
         changes = {"status": "action_required", "required_action": "submit_tool_outputs", "usage": self._usage(turn)}
-        self.store.runs.update(self.run_id, changes)
+        await self.store.runs.update(self.run_id, changes)
         return {
             "type": "tool_call_manifest",
             "run_id": run["id"],

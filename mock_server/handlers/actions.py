@@ -1,54 +1,69 @@
 """Actions (tool-call records): create, read, update (completion stamps processing), delete, and the
-pending and by-status listings of a run."""
+pending and by-status listings of a run. An action belongs to its run's user."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from connexion import NoContent
-
 from mock_server.context import Context
-from mock_server.errors import not_found
+from mock_server.errors import RequestValidationFailed, not_found, validation_item
 from mock_server.handlers._common import run_for
-from mock_server.records import Row, new_action, pending_actions, public
+from mock_server.records import Row, new_action, pending_action, public
+from mock_server.registry import Operations
+from mock_server.reply import Reply, no_content, ok
+
+operations = Operations()
 
 
-def _action_for(ctx: Context, action_id: str) -> Row:
-    action = ctx.store.actions.get(action_id)
+async def _action_for(ctx: Context, action_id: str) -> Row:
+    action = await ctx.store.actions.get(action_id)
     if action is None:
         raise not_found("Action")
-    run_for(ctx, action["run_id"])
+    await run_for(ctx, action["run_id"])
     return action
 
 
-async def create_action(ctx: Context, body: dict[str, Any]) -> tuple[Row, int]:
-    run_for(ctx, body["run_id"])
-    return public(ctx.store.actions.insert(new_action(ctx.ids, ctx.clock, body))), 200
+@operations("createAction")
+async def create_action(ctx: Context, body: dict[str, Any]) -> Reply:
+    await run_for(ctx, body["run_id"])
+    try:
+        action = new_action(ctx.ids, ctx.clock, body)
+    except ValueError:  # an expires_at the schema's forms allow but no calendar has (2026-02-30)
+        item = validation_item(
+            "datetime_from_date_parsing", ["body", "expires_at"], "Input should be a valid datetime", body["expires_at"]
+        )
+        raise RequestValidationFailed([item]) from None
+    return ok(public(await ctx.store.actions.add(action)))
 
 
-async def get_action(ctx: Context, action_id: str) -> tuple[Row, int]:
-    return public(_action_for(ctx, action_id)), 200
+@operations("getAction")
+async def get_action(ctx: Context, action_id: str) -> Reply:
+    return ok(public(await _action_for(ctx, action_id)))
 
 
-async def update_action(ctx: Context, action_id: str, body: dict[str, Any]) -> tuple[Row, int]:
-    _action_for(ctx, action_id)
+@operations("updateAction")
+async def update_action(ctx: Context, action_id: str, body: dict[str, Any]) -> Reply:
+    await _action_for(ctx, action_id)
     changes: Row = {"status": body["status"], "result": body.get("result")}
     if body["status"] == "completed":
         changes |= {"is_processed": True, "processed_at": ctx.clock.iso()}
-    return public(ctx.store.actions.update(action_id, changes)), 200
+    return ok(public(await ctx.store.actions.update(action_id, changes)))  # type: ignore[arg-type]
 
 
-async def delete_action(ctx: Context, action_id: str) -> tuple[Any, int]:
-    _action_for(ctx, action_id)
-    ctx.store.actions.delete(action_id)
-    return NoContent, 204
+@operations("deleteAction")
+async def delete_action(ctx: Context, action_id: str) -> Reply:
+    await _action_for(ctx, action_id)
+    await ctx.store.actions.remove(action_id)
+    return no_content()
 
 
-async def list_pending_actions(ctx: Context, run_id: str) -> tuple[list[Row], int]:
-    run = run_for(ctx, run_id)
-    return pending_actions(ctx.store.actions.where("run_id", run_id), run), 200
+@operations("listPendingActions")
+async def list_pending_actions(ctx: Context, run_id: str) -> Reply:
+    run = await run_for(ctx, run_id)
+    return ok([pending_action(action, run) for action in await ctx.store.actions.pending_of_run(run_id)])
 
 
-async def list_actions_by_status(ctx: Context, run_id: str, status: str = "pending") -> tuple[list[Row], int]:
-    run_for(ctx, run_id)
-    return [public(a) for a in ctx.store.actions.where("run_id", run_id) if a["status"] == status], 200
+@operations("listActionsByStatus")
+async def list_actions_by_status(ctx: Context, run_id: str, status: str) -> Reply:
+    await run_for(ctx, run_id)
+    return ok([public(a) for a in await ctx.store.actions.of_run(run_id) if a["status"] == status])

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from connexion import NoContent
-
 from mock_server.context import Context
 from mock_server.errors import RequestValidationFailed, forbidden, not_found, validation_item
-from mock_server.handlers._common import assistant_for, bad_request
+from mock_server.handlers._common import ASSISTANT_DENIED, assistant_for, bad_request
 from mock_server.records import Row, new_assistant, public
+from mock_server.registry import Operations
+from mock_server.reply import Reply, no_content, ok
+
+operations = Operations()
 
 RESERVED_TOOL_NAMES = frozenset(
     {
@@ -25,7 +27,6 @@ RESERVED_TOOL_NAMES = frozenset(
         "computer",
     }
 )
-DENIED = "You do not have permission to access this assistant."
 # AssistantRead fields that may be null; a null sent for any other field changes nothing.
 NULLABLE = frozenset({"description", "instructions", "tools", "tool_resources", "meta_data", "max_tokens"})
 UPDATABLE = frozenset(
@@ -51,10 +52,10 @@ UPDATABLE = frozenset(
 )
 
 
-def assistants_of(ctx: Context, user_id: str) -> list[Row]:
+async def assistants_of(ctx: Context, user_id: str) -> list[Row]:
     """The live assistants a user owns or that are shared with them, oldest first."""
-    owned = list(ctx.store.assistants.where("owner_id", user_id))
-    shared = list(ctx.store.assistants.where("_shared_with", user_id))
+    owned = await ctx.store.assistants.owned_by(user_id)
+    shared = await ctx.store.assistants.shared_with(user_id)
     rows = {row["id"]: row for row in owned + shared if row.get("_deleted_at") is None}
     return sorted(rows.values(), key=lambda row: row["created_at"])
 
@@ -75,47 +76,53 @@ def _check_tool_names(tools: list[Row] | None) -> None:
             raise RequestValidationFailed([item])
 
 
-async def create_assistant(ctx: Context, body: dict[str, Any]) -> tuple[Row, int]:
+@operations("createAssistant")
+async def create_assistant(ctx: Context, body: dict[str, Any]) -> Reply:
     _check_tool_names(body.get("tools"))
     wanted = body.get("id")
-    if wanted is not None and ctx.store.assistants.get(wanted) is not None:
+    if wanted and await ctx.store.assistants.get(wanted) is not None:
         raise bad_request(f"Assistant with ID '{wanted}' already exists")
-    row = ctx.store.assistants.insert(new_assistant(ctx.ids, ctx.clock, ctx.caller.user_id, body))
-    return public(row), 200
+    row = await ctx.store.assistants.add(new_assistant(ctx.ids, ctx.clock, ctx.caller.user_id, body))
+    return ok(public(row))
 
 
-async def list_assistants(ctx: Context) -> tuple[list[Row], int]:
-    return [public(row) for row in assistants_of(ctx, ctx.caller.user_id)], 200
+@operations("listAssistants")
+async def list_assistants(ctx: Context) -> Reply:
+    return ok([public(row) for row in await assistants_of(ctx, ctx.caller.user_id)])
 
 
-async def get_assistant(ctx: Context, assistant_id: str) -> tuple[Row, int]:
-    return public(assistant_for(ctx, assistant_id)), 200
+@operations("getAssistant")
+async def get_assistant(ctx: Context, assistant_id: str) -> Reply:
+    return ok(public(await assistant_for(ctx, assistant_id)))
 
 
-async def update_assistant(ctx: Context, assistant_id: str, body: dict[str, Any]) -> tuple[Row, int]:
+@operations("updateAssistant")
+async def update_assistant(ctx: Context, assistant_id: str, body: dict[str, Any]) -> Reply:
     _check_tool_names(body.get("tools"))  # body validation: before any lookup, as in FastAPI
-    assistant = assistant_for(ctx, assistant_id, write=True)
+    assistant = await assistant_for(ctx, assistant_id, write=True)
     changes = {key: value for key, value in body.items() if key in UPDATABLE and (value is not None or key in NULLABLE)}
     if "tools" in changes:
         changes["tools"] = changes["tools"] or []  # read back as [] when there are none
-    if body.get("users") is not None:
+    if "users" in body:  # null removes every share, as on the real server
         # Unknown ids are dropped: the contract documents no error for them.
-        known = [u for u in body["users"] if u != assistant["owner_id"] and ctx.store.users.get(u) is not None]
+        wanted = body["users"] or []
+        known = [u for u in wanted if u != assistant["owner_id"] and await ctx.store.users.get(u) is not None]
         changes["_shared_with"] = list(dict.fromkeys(known))
     # `vector_stores`, `webhook_url` and `webhook_secret` are accepted and not kept, as on the
     # real server: reads always show `vector_stores: []` and `webhook_url: null`.
-    return public(ctx.store.assistants.update(assistant_id, changes)), 200
+    return ok(public(await ctx.store.assistants.update(assistant_id, changes)))
 
 
-async def delete_assistant(ctx: Context, assistant_id: str, permanent: bool = False) -> tuple[Any, int]:
-    assistant = ctx.store.assistants.get(assistant_id)
+@operations("deleteAssistant")
+async def delete_assistant(ctx: Context, assistant_id: str, permanent: bool) -> Reply:
+    assistant = await ctx.store.assistants.get(assistant_id)
     # A soft-deleted assistant is gone, except to a permanent delete.
     if assistant is None or (assistant.get("_deleted_at") is not None and not permanent):
         raise not_found("Assistant")
     if assistant["owner_id"] != ctx.caller.user_id:
-        raise forbidden(DENIED)
+        raise forbidden(ASSISTANT_DENIED)
     if permanent:
-        ctx.store.assistants.delete(assistant_id)
+        await ctx.store.assistants.remove(assistant_id)
     else:
-        ctx.store.assistants.update(assistant_id, {"_deleted_at": ctx.clock.now()})
-    return NoContent, 204
+        await ctx.store.assistants.update(assistant_id, {"_deleted_at": ctx.clock.now()})
+    return no_content()

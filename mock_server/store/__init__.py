@@ -1,7 +1,19 @@
-"""The mock's state: a Store protocol (tables of JSON-like rows with ordered indexes) and its
-in-memory implementation. State is namespaced: each `X-Mock-Session` value gets its own Store."""
+"""The mock's state: repositories (what handlers use) over a backend's tables (memory today).
+Each session has a `Store` of its own; see protocol.py for what every backend keeps."""
 
-from mock_server.store.memory import MemoryStore, MemoryTable, Namespaces
-from mock_server.store.protocol import Page, Store, Table
+from mock_server.store.memory import MemoryBackend, MemoryTable
+from mock_server.store.protocol import Backend, DuplicateId, Index, Page, Row, Table
+from mock_server.store.repositories import PENDING_ACTION_STATUSES, Store
 
-__all__ = ["MemoryStore", "MemoryTable", "Namespaces", "Page", "Store", "Table"]
+__all__ = [
+    "PENDING_ACTION_STATUSES",
+    "Backend",
+    "DuplicateId",
+    "Index",
+    "MemoryBackend",
+    "MemoryTable",
+    "Page",
+    "Row",
+    "Store",
+    "Table",
+]

@@ -1,128 +1,128 @@
-"""The embedded default backend: dicts, which keep insertion order and delete in O(1)."""
+"""The embedded default backend: dicts in this process.
+
+Rows live in a dict by id; each index maps a key to an insertion-ordered dict of row ids (a dict
+keeps insertion order and deletes in O(1)). Every row has a sequence number from its insert, and
+a bucket stays sorted by it: a row that joins a key later (a participant added to an old thread)
+is placed by its number, not at the end, so updates never reorder a list.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+import asyncio
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from itertools import islice, product
 from typing import Any
 
-from mock_server.store.protocol import Order, Page, Row
+from mock_server.store.protocol import DuplicateId, Index, Key, Order, Page, Row
 
-# Which fields each table indexes; a list-valued field indexes each of its items.
-INDEXES: dict[str, tuple[str, ...]] = {
-    "users": ("email",),
-    "api_keys": ("user_id",),
-    "assistants": ("owner_id", "_shared_with"),
-    "threads": ("owner_id", "_participant_ids"),
-    "messages": ("thread_id",),
-    "runs": ("thread_id", "user_id"),
-    "actions": ("run_id",),
-}
+# Rows handed out per step of a scan; between steps the event loop serves other requests.
+SCAN_CHUNK = 1_000
 
 
 class MemoryTable:
-    def __init__(self, indexed: Iterable[str] = ()) -> None:
+    def __init__(self, indexes: Sequence[Index] = ()) -> None:
         self._rows: dict[str, Row] = {}
-        # field -> value -> {row id: None}: an insertion-ordered set per value.
-        self._indexes: dict[str, dict[Any, dict[str, None]]] = {field: {} for field in indexed}
+        self._seq: dict[str, int] = {}
+        self._next_seq = 0
+        self._fields = {index.name: index.fields for index in indexes}
+        self._buckets: dict[str, dict[Key, dict[str, None]]] = {index.name: {} for index in indexes}
 
-    def __len__(self) -> int:
-        return len(self._rows)
+    async def get(self, row_id: str) -> Row | None:
+        row = self._rows.get(row_id)
+        return dict(row) if row is not None else None
 
-    def get(self, row_id: str) -> Row | None:
-        return self._rows.get(row_id)
-
-    def insert(self, row: Row) -> Row:
+    async def insert(self, row: Row) -> None:
         row_id = row["id"]
         if row_id in self._rows:
-            raise KeyError(f"duplicate id {row_id}")
-        self._rows[row_id] = row
-        for field in self._indexes:
-            self._index(field, row_id, row.get(field))
-        return row
+            raise DuplicateId(row_id)
+        stored = self._rows[row_id] = dict(row)
+        self._seq[row_id] = self._next_seq
+        self._next_seq += 1
+        for name in self._buckets:
+            for key in self._keys(name, stored):
+                self._buckets[name].setdefault(key, {})[row_id] = None  # the newest row: last in order
 
-    def update(self, row_id: str, changes: Row) -> Row:
-        row = self._rows[row_id]
-        for field in self._indexes.keys() & changes.keys():
-            self._unindex(field, row_id, row.get(field))
-            self._index(field, row_id, changes[field])
-        row.update(changes)
-        return row
+    async def update(self, row_id: str, changes: Row) -> Row | None:
+        old = self._rows.get(row_id)
+        if old is None:
+            return None
+        new = self._rows[row_id] = {**old, **changes}
+        for name, fields in self._fields.items():
+            if not any(field in changes for field in fields):
+                continue
+            before, after = set(self._keys(name, old)), set(self._keys(name, new))
+            for key in before - after:
+                self._remove(name, key, row_id)
+            for key in after - before:
+                self._place(name, key, row_id)
+        return dict(new)
 
-    def delete(self, row_id: str) -> Row | None:
+    async def delete(self, row_id: str) -> Row | None:
         row = self._rows.pop(row_id, None)
-        if row is not None:
-            for field in self._indexes:
-                self._unindex(field, row_id, row.get(field))
+        if row is None:
+            return None
+        for name in self._buckets:
+            for key in self._keys(name, row):
+                self._remove(name, key, row_id)
+        del self._seq[row_id]
         return row
 
-    def where(self, field: str, value: Any, order: Order = "asc") -> Iterator[Row]:
-        """Rows whose `field` is (or, for a list, holds) `value`, lazily: a caller that changes
-        the table while walking must collect the rows first (`list(...)`)."""
-        ids = self._indexes[field].get(value, {})
-        for row_id in reversed(ids) if order == "desc" else iter(ids):
-            yield self._rows[row_id]
-
-    def all(self, order: Order = "asc") -> Iterator[Row]:
-        return reversed(self._rows.values()) if order == "desc" else iter(self._rows.values())
-
-    def page(
-        self,
-        field: str | None,
-        value: Any,
-        *,
-        limit: int,
-        order: Order = "asc",
-        keep: Callable[[Row], bool] | None = None,
-    ) -> Page:
-        rows = self.all(order) if field is None else self.where(field, value, order)
-        if keep is not None:
-            rows = filter(keep, rows)
+    async def range(self, index: str, key: Key, *, order: Order = "asc", limit: int, offset: int = 0) -> Page:
+        ids = self._ordered(self._buckets[index].get(key, {}), order)
         # One row past the page tells whether more follow: has_more is exact.
-        found = list(islice(rows, limit + 1))
+        found = [dict(self._rows[row_id]) for row_id in islice(ids, offset, offset + limit + 1)]
         return Page(found[:limit], len(found) > limit)
 
-    def _index(self, field: str, row_id: str, value: Any) -> None:
-        for item in value if isinstance(value, list) else [value]:
-            if item is not None:
-                self._indexes[field].setdefault(item, {})[row_id] = None
+    async def scan(self, index: str | None, key: Key = (), *, order: Order = "asc") -> AsyncIterator[Sequence[Row]]:
+        bucket: Iterable[str] = self._rows if index is None else self._buckets[index].get(key, {})
+        ids = list(self._ordered(bucket, order))  # a snapshot: the walk may change the table
+        for start in range(0, len(ids), SCAN_CHUNK):
+            if start:
+                await asyncio.sleep(0)
+            chunk = [self._rows.get(row_id) for row_id in ids[start : start + SCAN_CHUNK]]
+            yield [dict(row) for row in chunk if row is not None]
 
-    def _unindex(self, field: str, row_id: str, value: Any) -> None:
-        for item in value if isinstance(value, list) else [value]:
-            bucket = self._indexes[field].get(item)
-            if bucket is not None:
-                bucket.pop(row_id, None)
-                if not bucket:
-                    del self._indexes[field][item]
+    async def count(self, index: str | None = None, key: Key = ()) -> int:
+        return len(self._rows) if index is None else len(self._buckets[index].get(key, {}))
+
+    def _keys(self, index: str, row: Row) -> Iterator[Key]:
+        values = [row.get(field) for field in self._fields[index]]
+        choices = [value if isinstance(value, list) else [value] for value in values]
+        for key in product(*choices):
+            if all(part is not None for part in key):
+                yield key
+
+    def _place(self, index: str, key: Key, row_id: str) -> None:
+        bucket = self._buckets[index].setdefault(key, {})
+        last = next(reversed(bucket), None)
+        bucket[row_id] = None
+        if last is not None and self._seq[last] > self._seq[row_id]:  # an older row joins: re-sort
+            self._buckets[index][key] = dict.fromkeys(sorted(bucket, key=self._seq.__getitem__))
+
+    def _remove(self, index: str, key: Key, row_id: str) -> None:
+        bucket = self._buckets[index].get(key)
+        if bucket is not None:
+            bucket.pop(row_id, None)
+            if not bucket:
+                del self._buckets[index][key]
+
+    @staticmethod
+    def _ordered(ids: Iterable[str], order: Order) -> Iterator[str]:
+        return reversed(ids) if order == "desc" else iter(ids)  # type: ignore[call-overload]
 
 
-class MemoryStore:
-    """One namespace of in-memory state."""
+class MemoryBackend:
+    """Tables in this process; one backend per session, so a session's state is its own."""
 
-    def __init__(self) -> None:
-        for name, fields in INDEXES.items():
-            setattr(self, name, MemoryTable(fields))
+    def table(self, name: str, indexes: Sequence[Index]) -> MemoryTable:
+        return MemoryTable(indexes)
 
 
-class Namespaces:
-    """Stores by `X-Mock-Session` value, each made on first use and seeded by `seed(store)`."""
-
-    DEFAULT = ""
-
-    def __init__(self, seed: Callable[[MemoryStore], None]) -> None:
-        self._seed = seed
-        self._stores: dict[str, MemoryStore] = {}
-
-    def get(self, name: str | None) -> MemoryStore:
-        key = name or self.DEFAULT
-        store = self._stores.get(key)
-        if store is None:
-            store = self._stores[key] = MemoryStore()
-            self._seed(store)
-        return store
-
-    def reset(self, name: str | None = None) -> None:
-        if name is None:
-            self._stores.clear()
-        else:
-            self._stores.pop(name, None)
+def run_now(awaitable: Any) -> Any:
+    """The result of a coroutine that never suspends (the memory backend's), without a loop.
+    For start-up code and tests that read a memory store outside a request."""
+    try:
+        awaitable.send(None)
+    except StopIteration as done:
+        return done.value
+    raise RuntimeError("the coroutine suspended: it needs an event loop")

@@ -1,13 +1,43 @@
-"""What handlers may ask of state. A backend (memory today, a shared one later) implements these."""
+"""What a storage backend provides, and what handlers may ask of state.
+
+Two layers. A backend implements `Table`: rows by id plus ordered secondary indexes, every call
+async (a shared backend answers over the network). The repositories (`repositories.py`) are
+written once over `Table` and are all handlers see: query-shaped methods such as "a page of a
+thread's messages in this order" or "the pending actions of a run". A backend therefore
+implements six small methods, never a query of its own, and no Python predicate crosses into it.
+
+Rules every backend keeps:
+- rows are JSON-like dicts; keys starting with `_` are private state, never sent;
+- `get`/`range`/`scan` return copies: a caller never holds a stored row, and a stored row changes
+  only through `update`, which replaces values (nested ones included) and never mutates them;
+- an index lists a key's rows in insertion order (a per-table sequence), whatever `update` does
+  later: updates never reorder;
+- `range` costs O(offset + limit), never O(rows), and its `has_more` is exact.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 Row = dict[str, Any]
 Order = Literal["asc", "desc"]
+# An index key: the indexed fields' values, in the order the index names them.
+Key = tuple[Any, ...]
+
+
+class DuplicateId(KeyError):
+    """A row with this id exists already."""
+
+
+@dataclass(frozen=True)
+class Index:
+    """A secondary index: rows by the values of `fields`, each key's rows in insertion order.
+    A list-valued field indexes each of its items (a thread under each participant)."""
+
+    name: str
+    fields: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -17,36 +47,22 @@ class Page:
 
 
 class Table(Protocol):
-    """Rows by id, in insertion order, with secondary indexes kept in insertion order too.
+    """One resource's rows. Implemented by each backend (see memory.py)."""
 
-    Rows are inserted in `created_at` order, so insertion order is creation order: a page walks
-    an index from one end and costs O(limit), however many rows the table holds.
-    """
+    async def get(self, row_id: str) -> Row | None: ...
+    async def insert(self, row: Row) -> None: ...
+    async def update(self, row_id: str, changes: Row) -> Row | None: ...
+    async def delete(self, row_id: str) -> Row | None: ...
+    async def range(self, index: str, key: Key, *, order: Order = "asc", limit: int, offset: int = 0) -> Page: ...
+    def scan(self, index: str | None, key: Key = (), *, order: Order = "asc") -> AsyncIterator[Sequence[Row]]:
+        """Every row of an index key (or of the table), in chunks; it yields control between
+        chunks, so a walk over a million rows never stalls other requests."""
+        ...
 
-    def get(self, row_id: str) -> Row | None: ...
-    def insert(self, row: Row) -> Row: ...
-    def update(self, row_id: str, changes: Row) -> Row: ...
-    def delete(self, row_id: str) -> Row | None: ...
-    def where(self, field: str, value: Any, order: Order = "asc") -> Iterator[Row]: ...
-    def page(
-        self,
-        field: str | None,
-        value: Any,
-        *,
-        limit: int,
-        order: Order = "asc",
-        keep: Callable[[Row], bool] | None = None,
-    ) -> Page: ...
-    def __len__(self) -> int: ...
+    async def count(self, index: str | None = None, key: Key = ()) -> int: ...
 
 
-class Store(Protocol):
-    """One namespace of state: a table per resource."""
+class Backend(Protocol):
+    """Makes the tables of one session's store."""
 
-    users: Table
-    api_keys: Table
-    assistants: Table
-    threads: Table
-    messages: Table
-    runs: Table
-    actions: Table
+    def table(self, name: str, indexes: Sequence[Index]) -> Table: ...

@@ -13,6 +13,7 @@ with warnings.catch_warnings():
 
     from bench.bare_app import create_bare_app
     from contract_tests.sdk_bodies import message_body
+    from contract_tests.sdk_bodies import run_body as sdk_run_body
     from mock_server import Settings, create_app
 
 KEY = "ad_BareTestAdminKey0123456789abcdefghijklmnopq"
@@ -21,7 +22,7 @@ ASSISTANT = "asst_DemoWeatherAssistant01"
 
 
 def run_body(thread_id: str) -> dict:
-    return {"assistant_id": ASSISTANT, "thread_id": thread_id, "meta_data": {}, "temperature": 1.0, "top_p": 1.0}
+    return sdk_run_body(ASSISTANT, thread_id)
 
 
 def exercise(client) -> dict:

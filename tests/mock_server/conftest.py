@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 from contract_tests import sdk_bodies
+from mock_server.store.memory import run_now
+from mock_server.store.repositories import Repository
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's TestClient warns about httpx on import
@@ -59,15 +61,31 @@ def client(app, session_name):
         yield test_client
 
 
+class Sync:
+    """A store or repository read synchronously, for looking behind the API: the memory
+    backend's coroutines never suspend, so each call's result is there at once."""
+
+    def __init__(self, target: Any) -> None:
+        self._target = target
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._target, name)
+        if isinstance(value, Repository):
+            return Sync(value)
+        if callable(value):
+            return lambda *args, **kwargs: run_now(value(*args, **kwargs))
+        return value
+
+
 @pytest.fixture
 def store(app, session_name):
-    """The test's own namespace of state, for looking behind the API."""
-    return app.services.store_for(session_name)
+    """The test's own session's store, for looking behind the API."""
+    return Sync(run_now(app.mock.sessions.get(session_name)).store)
 
 
 @pytest.fixture
 def admin(app) -> Caller:
-    seed = app.services.seed
+    seed = app.mock.seed
     return Caller({"id": seed.admin_user_id}, seed.admin_key)
 
 

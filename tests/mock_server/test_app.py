@@ -9,6 +9,8 @@ import pytest
 import yaml
 
 from mock_server import Settings, create_app
+from mock_server.handlers import HANDLERS
+from mock_server.registry import StartupError
 from mock_server.settings import SPEC_PATH
 from tests.mock_server.conftest import ADMIN_KEY
 
@@ -39,19 +41,55 @@ def spec_with(tmp_path, operation):
     return path
 
 
-def test_an_operation_without_a_handler_answers_its_example_and_says_so(tmp_path):
-    app = create_app(Settings(admin_key=ADMIN_KEY, spec_path=spec_with(tmp_path, NEW_OPERATION)))
-    response = app.test_client().get("/v1/reports/weather", headers={"X-API-Key": ADMIN_KEY})
+def test_an_operation_listed_as_answered_from_examples_answers_its_example_and_says_so(tmp_path):
+    settings = Settings(
+        admin_key=ADMIN_KEY, spec_path=spec_with(tmp_path, NEW_OPERATION), answer_from_examples=("getWeatherReport",)
+    )
+    response = create_app(settings).test_client().get("/v1/reports/weather", headers={"X-API-Key": ADMIN_KEY})
     assert response.status_code == 200
     assert response.json() == {"city": "Paris"}
     assert response.headers["X-Mock-Source"] == "example"
 
 
-def test_an_operation_with_neither_handler_nor_example_stops_the_start(tmp_path):
+def test_an_operation_with_no_handler_that_is_not_listed_stops_the_start_naming_it(tmp_path):
+    with pytest.raises(StartupError, match="getWeatherReport: no handler, and not listed"):
+        create_app(Settings(admin_key=ADMIN_KEY, spec_path=spec_with(tmp_path, NEW_OPERATION)))
+
+
+def test_a_listed_operation_without_an_example_stops_the_start(tmp_path):
     bare = copy.deepcopy(NEW_OPERATION)
     del bare["responses"]["200"]["content"]["application/json"]["examples"]
-    with pytest.raises(RuntimeError, match="getWeatherReport"):
-        create_app(Settings(admin_key=ADMIN_KEY, spec_path=spec_with(tmp_path, bare)))
+    settings = Settings(
+        admin_key=ADMIN_KEY, spec_path=spec_with(tmp_path, bare), answer_from_examples=("getWeatherReport",)
+    )
+    with pytest.raises(StartupError, match="getWeatherReport: listed as answered from its examples, but has no"):
+        create_app(settings)
+
+
+def test_a_deleted_handler_stops_the_start_instead_of_answering_an_example(monkeypatch):
+    handlers = dict(HANDLERS)
+    del handlers["getThread"]
+    monkeypatch.setattr("mock_server.app.HANDLERS", handlers)
+    with pytest.raises(StartupError, match="getThread: no handler"):
+        create_app(Settings(admin_key=ADMIN_KEY))
+
+
+def test_a_handler_whose_parameters_differ_from_the_operations_stops_the_start(monkeypatch):
+    async def get_thread(ctx, thread):  # the operation's parameter is thread_id
+        raise AssertionError("never called")
+
+    monkeypatch.setattr("mock_server.app.HANDLERS", {**HANDLERS, "getThread": get_thread})
+    with pytest.raises(StartupError, match=r"getThread: get_thread\(ctx, thread\) does not take the operation's"):
+        create_app(Settings(admin_key=ADMIN_KEY))
+
+
+def test_a_handler_registered_for_an_operation_the_contract_lacks_stops_the_start(monkeypatch):
+    async def get_forecast(ctx):
+        raise AssertionError("never called")
+
+    monkeypatch.setattr("mock_server.app.HANDLERS", {**HANDLERS, "getForecast": get_forecast})
+    with pytest.raises(StartupError, match="getForecast: registered, but the contract has no such operation"):
+        create_app(Settings(admin_key=ADMIN_KEY))
 
 
 def test_handled_operations_are_not_marked_as_examples(client, admin):
@@ -73,14 +111,14 @@ def test_parallel_sessions_do_not_see_each_others_data(shared_app, admin):
 def test_a_seed_makes_ids_and_timestamps_repeat_from_run_to_run():
     def first_thread():
         app = create_app(Settings(seed=42))
-        headers = {"X-API-Key": app.services.seed.admin_key}
-        return app.services.seed.admin_key, app.test_client().post("/v1/threads", json={}, headers=headers).json()
+        headers = {"X-API-Key": app.mock.seed.admin_key}
+        return app.mock.seed.admin_key, app.test_client().post("/v1/threads", json={}, headers=headers).json()
 
     assert first_thread() == first_thread()
 
 
 def test_without_a_seed_each_start_mints_a_new_admin_key():
-    assert create_app(Settings()).services.seed.admin_key != create_app(Settings()).services.seed.admin_key
+    assert create_app(Settings()).mock.seed.admin_key != create_app(Settings()).mock.seed.admin_key
 
 
 def test_swagger_ui_and_the_served_contract_are_available(client):

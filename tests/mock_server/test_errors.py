@@ -3,7 +3,11 @@ WWW-Authenticate, 404/405 for unknown routes and methods, and never a 500 for ba
 
 from __future__ import annotations
 
+import json
+
 import pytest
+
+from tests.mock_server.conftest import message_body
 
 
 def test_a_missing_key_is_401_with_www_authenticate(client):
@@ -40,19 +44,60 @@ def test_a_body_missing_fields_is_a_fastapi_422_listing_each_one(client, admin):
 @pytest.mark.parametrize(
     ("content", "content_type"),
     [
-        (b"\xff\xfe\x00", "application/json"),
         (b'{"content": ', "application/json"),
         (b"content=hi", "application/x-www-form-urlencoded"),
         (b"hello", "text/plain"),
-        (b"[" * 100_000 + b"]" * 100_000, "application/json"),
+        (b'{"top_p": NaN}', "application/json"),
     ],
-    ids=["not-utf8", "truncated-json", "form", "text", "deeply-nested"],
+    ids=["truncated-json", "form", "text", "nan"],
 )
-def test_an_unreadable_body_is_a_422_never_a_500(client, admin, content, content_type):
+def test_a_body_that_is_not_the_json_object_asked_for_is_a_422_never_a_500(client, admin, content, content_type):
     headers = {**admin.headers, "Content-Type": content_type}
     response = client.post("/v1/messages", content=content, headers=headers)
     assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["loc"][0] == "body"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\xff\xfe\x00", b"[" * 100_000 + b"]" * 100_000, b'{"n": ' + b"7" * 5000 + b"}"],
+    ids=["not-utf8", "deeply-nested", "5000-digit-integer"],
+)
+def test_a_body_that_cannot_be_decoded_is_fastapis_400_even_without_a_key(client, content):
+    response = client.post("/v1/messages", content=content, headers={"Content-Type": "application/json"})
+    assert (response.status_code, response.json()) == (400, {"detail": "There was an error parsing the body"})
+
+
+def test_invalid_json_is_a_422_json_invalid_even_without_a_key(client):
+    response = client.post("/v1/messages", content=b'{"content": ', headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    (item,) = response.json()["detail"]
+    assert item == {
+        "type": "json_invalid",
+        "loc": ["body", 12],
+        "msg": "JSON decode error",
+        "input": {},
+        "ctx": {"error": "Expecting value"},
+    }
+
+
+def test_a_content_type_with_spaces_around_its_parameters_is_read_as_json(client, admin, thread):
+    body = json.dumps(message_body(thread["id"])).encode()
+    headers = {**admin.headers, "Content-Type": "application/json ; charset=UTF-8"}
+    response = client.post("/v1/messages", content=body, headers=headers)
+    assert response.status_code in (200, 403), response.text  # past parsing and validation
+
+
+def test_a_chunked_body_is_read_whole(client, admin, thread):
+    def chunks():
+        data = json.dumps(message_body(thread["id"])).encode()
+        yield data[:10]
+        yield data[10:]
+
+    response = client.post(
+        "/v1/messages", content=chunks(), headers={**admin.headers, "Content-Type": "application/json"}
+    )
+    assert response.status_code in (200, 403), response.text
 
 
 def test_a_wrong_typed_body_field_names_its_type(client, admin):

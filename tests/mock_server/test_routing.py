@@ -63,7 +63,7 @@ def test_a_middleware_added_between_the_layers_sees_every_request(position):
     app.add_middleware(Recorder, position=position)
     Recorder.seen.clear()
     with app.test_client() as client:
-        user_id = app.services.seed.admin_user_id
+        user_id = app.mock.seed.admin_user_id
         response = client.get(f"/v1/users/{user_id}", headers={"X-API-Key": ADMIN_KEY})
     assert response.status_code == 200
     assert Recorder.seen == [f"/v1/users/{user_id}"]

@@ -47,18 +47,16 @@ def test_the_first_admin_of_the_fixtures_holds_the_admin_key(fixture_file):
     app = create_app(Settings(fixtures=fixture_file, admin_key="ad_FixtureAdminKey0000000000000000000"))
     client = app.test_client()
     me = client.get("/v1/auth/validate-key", headers={"X-API-Key": "ad_FixtureAdminKey0000000000000000000"})
-    assert me.json()["user_id"] == app.services.seed.admin_user_id
+    assert me.json()["user_id"] == app.mock.seed.admin_user_id
     assert (
-        client.get(f"/v1/users/{me.json()['user_id']}", headers={"X-API-Key": app.services.seed.admin_key}).json()[
-            "email"
-        ]
+        client.get(f"/v1/users/{me.json()['user_id']}", headers={"X-API-Key": app.mock.seed.admin_key}).json()["email"]
         == "ops@example.com"
     )
 
 
 def test_the_default_fixtures_seed_an_admin_and_a_demo_assistant_with_a_tool():
     app = create_app(Settings())
-    (demo,) = app.test_client().get("/v1/assistants", headers={"X-API-Key": app.services.seed.admin_key}).json()
+    (demo,) = app.test_client().get("/v1/assistants", headers={"X-API-Key": app.mock.seed.admin_key}).json()
     assert demo["tools"][0]["function"]["name"] == "get_weather"
 
 

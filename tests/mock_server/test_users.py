@@ -189,21 +189,20 @@ def test_a_deleted_user_is_gone_and_their_keys_stop_authenticating(client, admin
     denied = client.get("/v1/auth/validate-key", headers=alice.headers)
     assert denied.status_code == 401
     assert denied.json() == {"detail": "Invalid or inactive API Key."}
-    assert list(store.api_keys.where("user_id", alice.id)) == []
+    assert store.api_keys.of_user(alice.id) == []
     assert client.delete(f"/v1/users/{alice.id}", headers=admin.headers).status_code == 404
 
 
 def test_deleting_a_user_erases_their_threads_messages_runs_and_actions(client, admin, alice, bob, store):
-    store = store
     thread = client.post("/v1/threads", json={"meta_data": {}}, headers=alice.headers).json()
     message = client.post("/v1/messages", json=message_body(thread["id"]), headers=alice.headers).json()
     bobs_thread = client.post("/v1/threads", json={"meta_data": {}}, headers=bob.headers).json()
     # Runs and actions are put in directly: this test is about the erasure, not the run lifecycle.
-    store.runs.insert({"id": "run_Alice", "user_id": alice.id, "thread_id": bobs_thread["id"]})
-    store.runs.insert({"id": "run_OnAlicesThread", "user_id": bob.id, "thread_id": thread["id"]})
-    store.runs.insert({"id": "run_Bob", "user_id": bob.id, "thread_id": bobs_thread["id"]})
+    store.runs.add({"id": "run_Alice", "user_id": alice.id, "thread_id": bobs_thread["id"]})
+    store.runs.add({"id": "run_OnAlicesThread", "user_id": bob.id, "thread_id": thread["id"]})
+    store.runs.add({"id": "run_Bob", "user_id": bob.id, "thread_id": bobs_thread["id"]})
     for run_id in ("run_Alice", "run_OnAlicesThread", "run_Bob"):
-        store.actions.insert({"id": f"act_{run_id}", "run_id": run_id})
+        store.actions.add({"id": f"act_{run_id}", "run_id": run_id})
 
     assert client.delete(f"/v1/users/{alice.id}", headers=admin.headers).status_code == 200
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from contract_tests import sdk_bodies
 from mock_server import Settings, create_app
 from tests.mock_server.conftest import ADMIN_KEY, message_body
 
@@ -36,10 +37,11 @@ def start(client, alice):
         body = message_body(thread["id"], question, assistant_id=assistant["id"])
         message = client.post("/v1/messages", json=body, headers=alice.headers).json()
         run = client.post(
-            "/v1/runs", json={"assistant_id": assistant["id"], "thread_id": thread["id"]}, headers=alice.headers
+            "/v1/runs", json=sdk_bodies.run_body(assistant["id"], thread["id"]), headers=alice.headers
         ).json()
         completion = {
-            "model": "m",
+            "model": sdk_bodies.MODEL,
+            "api_key": "provider-key",
             "thread_id": thread["id"],
             "message_id": message["id"],
             "run_id": run["id"],

@@ -1,0 +1,248 @@
+"""The mock's request pipeline, top to bottom. Connexion runs the stages as its `middlewares`
+list; the last one, `ReplyApp`, is the app Connexion wraps (see app.py's MockApp):
+
+    cors          BrowserCORSMiddleware: CORS for browsers, outermost so errors carry it too
+    last resort   ServerErrorMiddleware (Connexion): a 500 for what nothing else caught
+    errors        ExceptionMiddleware (Connexion), with `render_error` for every exception:
+                  the one renderer, whose answers are checked like any other
+    docs          DocsMiddleware: Swagger UI and the served contract, on their own paths only
+    route         FastRoutingMiddleware (seam.py): the operationId and path parameters
+    parse body    BodyParseMiddleware (bodies.py): read and parse the body, before the key,
+                  as FastAPI does (400 undecodable, 422 invalid JSON)
+    authenticate  SecurityMiddleware (Connexion), security_map = security.api_key_security:
+                  the Principal and the Session (X-Mock-Session)
+    validate      RequestValidationMiddleware (Connexion), validator_map = validation.VALIDATORS:
+                  parameters, and the body per media type (JSON, forms, octet-stream)
+    lifespan, context  LifespanMiddleware, ContextMiddleware (Connexion)
+    respond       ReplyApp: the operation's binding (registry.py): its handler, or its example
+    check         checking.AnswerCheck: status, media type, schema, each event of a stream
+    render        rendering.to_response
+
+A middleware added with `app.add_middleware` goes where Connexion's positions say (before the
+exception, security, validation or context stage); routing and docs are the mock's own classes,
+so `BEFORE_ROUTING` and `BEFORE_SWAGGER` are refused by Connexion with a ValueError.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Any
+
+from connexion.exceptions import BadRequestProblem, ProblemException, UnsupportedMediaTypeProblem
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware.abstract import ROUTING_CONTEXT, RoutedAPI, RoutedMiddleware
+from connexion.middleware.context import ContextMiddleware
+from connexion.middleware.exceptions import ExceptionMiddleware
+from connexion.middleware.lifespan import LifespanMiddleware
+from connexion.middleware.request_validation import RequestValidationMiddleware
+from connexion.middleware.security import SecurityMiddleware
+from connexion.middleware.server_error import ServerErrorMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIMiddleware
+from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Router
+from starlette.types import Receive, Scope, Send
+
+from mock_server import jsonio
+from mock_server.bodies import NOT_SENT, PARSED_BODY, BodyParseMiddleware
+from mock_server.checking import ContractBreach
+from mock_server.context import Context
+from mock_server.errors import ApiError, RequestValidationFailed, validation_item
+from mock_server.registry import Binding
+from mock_server.rendering import to_response
+from mock_server.reply import Reply
+from mock_server.seam import FastRoutingMiddleware, RouteTable
+from mock_server.security import SESSION_HEADER, session_name
+from mock_server.session import Sessions
+from mock_server.validation import QUERY
+
+logger = logging.getLogger("mock_server")
+
+
+class BrowserCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS for requests that carry an Origin header, which browsers always send; other
+    clients skip its per-response header rewriting (their answers just lack `Vary: Origin`)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not any(name == b"origin" for name, _ in scope["headers"]):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+class DocsMiddleware(SwaggerUIMiddleware):
+    """Swagger UI and the served contract, off the API's hot path: only their own paths reach the
+    Swagger router (which otherwise copies the scope and routes every request)."""
+
+    PREFIXES = ("/docs", "/openapi.")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope["path"].startswith(self.PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def middlewares(expose_headers: list[str]) -> list[Any]:
+    cors = functools.partial(
+        BrowserCORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["*"],
+        allow_headers=["*"],
+        expose_headers=expose_headers,
+    )
+    return [
+        cors,
+        ServerErrorMiddleware,
+        ExceptionMiddleware,
+        DocsMiddleware,
+        FastRoutingMiddleware,
+        BodyParseMiddleware,
+        SecurityMiddleware,
+        RequestValidationMiddleware,
+        LifespanMiddleware,
+        ContextMiddleware,
+    ]
+
+
+class Wiring:
+    """What the respond stage and the error renderer need, handed to every stage's `add_api`."""
+
+    def __init__(self, bindings: dict[str, Binding], sessions: Sessions, engine: Any, *, check: bool) -> None:
+        self.bindings = bindings
+        self.sessions = sessions
+        self.engine = engine
+        self.check = check
+
+
+class OperationApp:
+    """respond → check → render, for one operation."""
+
+    def __init__(self, binding: Binding, wiring: Wiring) -> None:
+        self.binding = binding
+        self.wiring = wiring
+        self._defaults = binding.defaults()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        binding = self.binding
+        if binding.handler is None:
+            reply: Reply = binding.example  # type: ignore[assignment]
+        else:
+            arguments = {**scope.get("path_params", {}), **self._defaults, **scope.get(QUERY, {})}
+            if binding.operation.has_body:
+                body = scope.get(PARSED_BODY, NOT_SENT)
+                arguments["body"] = None if body is NOT_SENT else body
+            reply = await binding.handler(await self._context(scope), **arguments)
+        if self.wiring.check:
+            reply = binding.check.check(reply)
+        await to_response(reply)(scope, receive, send)
+
+    async def _context(self, scope: Scope) -> Context:
+        token = scope.get("extensions", {}).get("connexion_context", {}).get("token_info")
+        if token is not None:
+            return Context(token["session"], token["principal"], self.wiring.engine)
+        # An operation that authenticates otherwise (a completion, through its run): a session that
+        # does not exist holds nothing to find, so it is not made, only looked at as the seed makes it.
+        sessions = self.wiring.sessions
+        name = session_name(sessions, _header(scope, SESSION_HEADER))
+        session = sessions.peek(name) or await sessions.fresh(name)
+        return Context(session, None, self.wiring.engine)
+
+
+def _header(scope: Scope, name: str) -> str | None:
+    wanted = name.lower().encode()
+    return next((v.decode("latin-1") for k, v in scope["headers"] if k.lower() == wanted), None)
+
+
+class ReplyAPI(RoutedAPI[OperationApp]):
+    def __init__(self, *args: Any, wiring: Wiring, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.wiring = wiring
+        self.add_paths()
+
+    def make_operation(self, operation: Any) -> OperationApp:
+        return OperationApp(self.wiring.bindings[operation.operation_id], self.wiring)
+
+
+class ReplyApp(RoutedMiddleware[ReplyAPI]):
+    """The app Connexion wraps: each operation answered by its binding; other paths (added with
+    `add_url_rule`) by a starlette router."""
+
+    api_cls = ReplyAPI
+
+    def __init__(self) -> None:
+        self.router = Router()
+        super().__init__(self.router)
+
+    def add_url_rule(self, rule: str, endpoint: Any = None, view_func: Any = None, **options: Any) -> None:
+        self.router.add_route(rule, endpoint=view_func, name=endpoint, **options)
+
+
+# --- errors: the one renderer -------------------------------------------------------------------
+
+
+def error_reply(error: Exception, scope: Scope, routes: RouteTable) -> Reply:
+    """What an exception answers, in the real server's shapes."""
+    if isinstance(error, ApiError):
+        return Reply(error.status, {"detail": error.detail}, headers=error.headers)
+    if isinstance(error, RequestValidationFailed):
+        return Reply(422, {"detail": error.errors})
+    if isinstance(error, UnsupportedMediaTypeProblem):
+        # FastAPI reads a body of another media type as no object at all: a 422 on the body.
+        raw = scope.get(PARSED_BODY)
+        shown = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else _header(scope, "content-type")
+        item = validation_item(
+            "model_attributes_type",
+            ["body"],
+            "Input should be a valid dictionary or object to extract fields from",
+            shown,
+        )
+        return Reply(422, {"detail": [item]})
+    if isinstance(error, BadRequestProblem):
+        return Reply(422, {"detail": [validation_item("value_error", ["body"], str(error.detail), None)]})
+    if isinstance(error, ProblemException):
+        return Reply(error.status, {"detail": error.detail or error.title}, headers=dict(error.headers or {}))
+    if isinstance(error, HTTPException):
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            headers["Allow"] = ", ".join(routes.allowed(scope["path"]))
+        detail = {404: "Not Found", 405: "Method Not Allowed"}.get(error.status_code, error.detail)
+        return Reply(error.status_code, {"detail": detail}, headers=headers)
+    if isinstance(error, ContractBreach):
+        logger.error("response does not conform to openapi.yaml: %s", error.detail)
+        return Reply(500, {"detail": f"Mock response does not conform to the contract: {error.detail}"})
+    logger.error("unexpected error in the mock", exc_info=error)
+    return Reply(500, {"detail": "Internal Server Error"})
+
+
+def error_renderer(wiring: Wiring, routes: RouteTable) -> Any:
+    """The error handler for every exception class: the answer, checked against the operation's
+    documented errors when the request reached one (a 500 naming both when it breaks them)."""
+
+    def render(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+        scope = request.scope
+        reply = error_reply(error, scope, routes)
+        operation_id = scope.get("extensions", {}).get(ROUTING_CONTEXT, {}).get("operation_id")
+        binding = wiring.bindings.get(operation_id) if operation_id else None
+        if binding is not None and wiring.check and reply.status != 500:
+            try:
+                binding.check.check(reply)
+            except ContractBreach as breach:
+                reply = error_reply(breach, scope, routes)
+        body = jsonio.dumps(reply.body) if reply.has_body else None
+        return ConnexionResponse(reply.status, reply.media_type, body=body, headers=dict(reply.headers))
+
+    return render
+
+
+ERRORS: tuple[type[Exception], ...] = (
+    ApiError,
+    RequestValidationFailed,
+    ContractBreach,
+    UnsupportedMediaTypeProblem,
+    BadRequestProblem,
+    ProblemException,
+    HTTPException,
+    Exception,
+)

@@ -1,0 +1,62 @@
+"""A checked Reply on the wire: JSON with orjson (exact for big integers, see jsonio), bytes as
+they are, and event streams framed as the real server frames them, unbuffered. A stream that
+breaks the contract mid-way ends with an error event instead of the bad frame."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.responses import Response, StreamingResponse
+
+from mock_server import jsonio
+from mock_server.checking import ContractBreach
+from mock_server.reply import Event, Reply
+
+logger = logging.getLogger("mock_server")
+
+
+def to_response(reply: Reply) -> Response:
+    headers = dict(reply.headers)
+    if reply.events is not None:
+        frames = _frames(reply.events, reply.line_end)
+        return StreamingResponse(frames, status_code=reply.status, media_type=reply.media_type, headers=headers)
+    if not reply.has_body:
+        return Response(status_code=reply.status, headers=headers)
+    body = reply.body
+    if isinstance(body, str):
+        body = body.encode()
+    elif not isinstance(body, bytes):
+        body = jsonio.dumps(body)
+    return Response(body, reply.status, headers=headers, media_type=reply.media_type)
+
+
+def frame(event: Event, line_end: str = "\n") -> str:
+    """One event as SSE text: `: comment`, or `event: name` and `data: …` lines, then a blank line.
+    Data is compact JSON with the spaces Python's json module puts, as the real server sends it."""
+    if event.comment is not None:
+        return f": {event.comment}{line_end}{line_end}"
+    data = event.data if isinstance(event.data, str) else _json(event.data)
+    head = f"event: {event.event}{line_end}" if event.event else ""
+    return f"{head}data: {data}{line_end}{line_end}"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+async def _frames(events: AsyncIterator[Event], line_end: str) -> AsyncIterator[str]:
+    try:
+        async for event in events:
+            yield frame(event, line_end)
+    except ContractBreach as breach:
+        # The status line is gone already: say what broke in-band, and end the stream.
+        logger.error("stream does not conform to openapi.yaml: %s", breach.detail)
+        detail = f"Mock stream does not conform to the contract: {breach.detail}"
+        yield frame(Event({"type": "error", "message": detail, "error": detail}), line_end)
+    finally:
+        close = getattr(events, "aclose", None)
+        if close is not None:
+            await close()

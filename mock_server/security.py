@@ -1,0 +1,62 @@
+"""Authentication, plugged into Connexion's SecurityMiddleware through its `security_map`: the
+apiKey handler checks `X-API-Key` in the session the request names (`X-Mock-Session`), and hands
+on the Principal and the Session as the token info, so later stages never look either up again.
+
+A session that does not exist yet is not made for a request that fails: the key is checked
+against the seed (every session starts from it) and the session is made only once it passes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from connexion.lifecycle import ConnexionRequest
+from connexion.security import ApiKeySecurityHandler
+
+from mock_server.auth import Principal, authenticate
+from mock_server.errors import ApiError
+from mock_server.session import Session, SessionNameTooLong, Sessions
+
+SESSION_HEADER = "X-Mock-Session"
+
+
+def session_name(sessions: Sessions, value: str | None) -> str:
+    try:
+        return sessions.key(value)
+    except SessionNameTooLong:
+        raise ApiError(
+            400, f"{SESSION_HEADER} is longer than the limit of {sessions.max_name_length} characters"
+        ) from None
+
+
+async def authenticated(sessions: Sessions, key: str | None, session: str | None) -> tuple[Principal, Session]:
+    name = session_name(sessions, session)
+    existing = sessions.peek(name)
+    if existing is not None:
+        store = existing.store
+        principal = await authenticate(key, api_key=store.api_keys.get, user=store.users.get, now=existing.clock.now())
+        return principal, existing
+    seed = sessions.seed
+    principal = await authenticate(key, api_key=seed.api_key, user=seed.user, now=0)
+    return principal, await sessions.get(name)
+
+
+def token_info(principal: Principal, session: Session) -> dict[str, Any]:
+    return {"sub": principal.user_id, "principal": principal, "session": session}
+
+
+def api_key_security(sessions: Sessions) -> dict[str, type]:
+    """A `security_map` whose apiKey handler authenticates in the request's session."""
+
+    class MockApiKeyHandler(ApiKeySecurityHandler):
+        def get_fn(self, security_scheme: dict[str, Any], required_scopes: Any) -> Any:
+            header = security_scheme["name"]
+
+            async def verify(request: ConnexionRequest) -> dict[str, Any]:
+                headers = request.headers
+                principal, session = await authenticated(sessions, headers.get(header), headers.get(SESSION_HEADER))
+                return token_info(principal, session)
+
+            return verify
+
+    return {"apiKey": MockApiKeyHandler}

@@ -1,0 +1,186 @@
+"""The repositories handlers use: one per resource, each a few query-shaped async methods written
+over a backend's `Table` (see protocol.py). A `Store` is one session's set of them."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import ClassVar
+
+from mock_server.store.protocol import Backend, Index, Order, Page, Row, Table
+
+# The action statuses that still wait for tool output (the real server's pending lookup).
+PENDING_ACTION_STATUSES = frozenset({"pending", "action_required", "requires_action"})
+
+
+class Repository:
+    TABLE: ClassVar[str]
+    INDEXES: ClassVar[tuple[Index, ...]] = ()
+
+    def __init__(self, backend: Backend) -> None:
+        self.table: Table = backend.table(self.TABLE, self.INDEXES)
+
+    async def get(self, row_id: str) -> Row | None:
+        return await self.table.get(row_id)
+
+    async def add(self, row: Row) -> Row:
+        await self.table.insert(row)
+        return row
+
+    async def update(self, row_id: str, changes: Row) -> Row | None:
+        return await self.table.update(row_id, changes)
+
+    async def remove(self, row_id: str) -> Row | None:
+        return await self.table.delete(row_id)
+
+    async def count(self) -> int:
+        return await self.table.count()
+
+    async def all(self) -> list[Row]:
+        return await self._collect(None)
+
+    async def _collect(self, index: str | None, *key: object, order: Order = "asc") -> list[Row]:
+        rows: list[Row] = []
+        async for chunk in self.table.scan(index, key, order=order):
+            rows.extend(chunk)
+        return rows
+
+
+class Users(Repository):
+    TABLE = "users"
+    INDEXES = (Index("email", ("email",)), Index("provider", ("oauth_provider", "_provider_user_id")))
+
+    async def with_email(self, email: str) -> Row | None:
+        page = await self.table.range("email", (email,), limit=1)
+        return page.rows[0] if page.rows else None
+
+    async def linked_to(self, provider: str, reference: str) -> Row | None:
+        page = await self.table.range("provider", (provider, reference), limit=1)
+        return page.rows[0] if page.rows else None
+
+
+class ApiKeys(Repository):
+    """Keys by prefix (their first 8 characters, which is also the row id)."""
+
+    TABLE = "api_keys"
+    INDEXES = (Index("user", ("user_id",)),)
+
+    async def of_user(self, user_id: str, *, newest_first: bool = False) -> list[Row]:
+        return await self._collect("user", user_id, order="desc" if newest_first else "asc")
+
+
+class Assistants(Repository):
+    TABLE = "assistants"
+    INDEXES = (Index("owner", ("owner_id",)), Index("shared", ("_shared_with",)))
+
+    async def owned_by(self, user_id: str) -> list[Row]:
+        return await self._collect("owner", user_id)
+
+    async def shared_with(self, user_id: str) -> list[Row]:
+        return await self._collect("shared", user_id)
+
+
+class Threads(Repository):
+    TABLE = "threads"
+    INDEXES = (Index("owner", ("owner_id",)), Index("participant", ("_participant_ids",)))
+
+    async def owned_by(self, user_id: str) -> list[Row]:
+        return await self._collect("owner", user_id)
+
+    async def of_participant(self, user_id: str) -> list[Row]:
+        return await self._collect("participant", user_id)
+
+
+class Messages(Repository):
+    TABLE = "messages"
+    INDEXES = (Index("thread", ("thread_id",)),)
+
+    async def page_of_thread(self, thread_id: str, *, order: Order, limit: int) -> Page:
+        return await self.table.range("thread", (thread_id,), order=order, limit=limit)
+
+    def of_thread(self, thread_id: str) -> AsyncIterator[Sequence[Row]]:
+        """A thread's messages, oldest first, in chunks (a thread may hold a million)."""
+        return self.table.scan("thread", (thread_id,))
+
+    async def count_of_thread(self, thread_id: str) -> int:
+        return await self.table.count("thread", (thread_id,))
+
+    async def remove_of_thread(self, thread_id: str) -> int:
+        removed = 0
+        async for chunk in self.table.scan("thread", (thread_id,)):
+            for row in chunk:
+                removed += await self.table.delete(row["id"]) is not None
+        return removed
+
+
+class Runs(Repository):
+    TABLE = "runs"
+    INDEXES = (
+        Index("thread", ("thread_id",)),
+        Index("user", ("user_id",)),
+        Index("user_thread", ("user_id", "thread_id")),
+    )
+
+    async def page_of_user(self, user_id: str, *, order: Order, limit: int, thread_id: str | None = None) -> Page:
+        if thread_id is None:
+            return await self.table.range("user", (user_id,), order=order, limit=limit)
+        return await self.table.range("user_thread", (user_id, thread_id), order=order, limit=limit)
+
+    async def of_thread(self, thread_id: str) -> list[Row]:
+        return await self._collect("thread", thread_id)
+
+    async def of_user(self, user_id: str) -> list[Row]:
+        return await self._collect("user", user_id)
+
+
+class Actions(Repository):
+    TABLE = "actions"
+    INDEXES = (Index("run", ("run_id",)),)
+
+    async def of_run(self, run_id: str) -> list[Row]:
+        return await self._collect("run", run_id)
+
+    async def pending_of_run(self, run_id: str) -> list[Row]:
+        return [row for row in await self.of_run(run_id) if row.get("status") in PENDING_ACTION_STATUSES]
+
+
+class Store:
+    """One session's state: a repository per resource, over one backend."""
+
+    REPOSITORIES: ClassVar[dict[str, type[Repository]]] = {
+        "users": Users,
+        "api_keys": ApiKeys,
+        "assistants": Assistants,
+        "threads": Threads,
+        "messages": Messages,
+        "runs": Runs,
+        "actions": Actions,
+    }
+
+    def __init__(self, backend: Backend) -> None:
+        self.users = Users(backend)
+        self.api_keys = ApiKeys(backend)
+        self.assistants = Assistants(backend)
+        self.threads = Threads(backend)
+        self.messages = Messages(backend)
+        self.runs = Runs(backend)
+        self.actions = Actions(backend)
+
+    def repository(self, name: str) -> Repository:
+        return getattr(self, name)
+
+    async def remove_run(self, run_id: str) -> Row | None:
+        """A run and its actions (the actions first: no action outlives its run)."""
+        for action in await self.actions.of_run(run_id):
+            await self.actions.remove(action["id"])
+        return await self.runs.remove(run_id)
+
+    async def remove_thread(self, thread_id: str) -> Row | None:
+        """A thread, then its messages and runs. The thread goes first, so from then on nothing
+        can reach (or add to) what follows, even while a large thread's messages are swept."""
+        thread = await self.threads.remove(thread_id)
+        if thread is None:
+            return None
+        for run in await self.runs.of_thread(thread_id):
+            await self.remove_run(run["id"])
+        await self.messages.remove_of_thread(thread_id)
+        return thread
