@@ -91,6 +91,41 @@ def test_operation_with_a_body_or_constrained_query_documents_422(op: Operation)
         assert "422" in op.responses
 
 
+def _example_values(response: dict) -> list:
+    media = response["content"]["application/json"]
+    values = [resolve(example)["value"] for example in media.get("examples", {}).values()]
+    return values + ([media["example"]] if "example" in media else [])
+
+
+@pytest.mark.parametrize("op", [op for op in OPERATIONS if op.request_body], ids=lambda op: op.id)
+def test_operation_with_a_body_documents_the_400_and_422_of_body_parsing(op: Operation):
+    # Undecodable bytes are 400 and invalid JSON is 422 json_invalid, both before authentication.
+    assert {"detail": "There was an error parsing the body"} in _example_values(op.responses["400"])
+    json_invalid = [
+        item
+        for value in _example_values(op.responses["422"])
+        if isinstance(value["detail"], list)
+        for item in value["detail"]
+        if item["type"] == "json_invalid"
+    ]
+    assert json_invalid, "422 carries a json_invalid example"
+    for item in json_invalid:
+        assert item["loc"][0] == "body" and isinstance(item["loc"][1], int)
+        assert item["input"] == {} and "error" in item["ctx"]
+
+
+def test_the_body_parsing_rules_are_stated_once_for_the_whole_api():
+    description = " ".join(load_spec()["info"]["description"].split())
+    for phrase in ("There was an error parsing the body", "json_invalid", "before it authenticates", "401 first"):
+        assert phrase in description
+
+
+@pytest.mark.parametrize("op", [op for op in OPERATIONS if not op.request_body], ids=lambda op: op.id)
+def test_operation_without_a_body_does_not_document_body_parsing(op: Operation):
+    assert op.body["responses"].get("400") != {"$ref": "#/components/responses/BodyNotParsed"}
+    assert op.body["responses"].get("422") != {"$ref": "#/components/responses/BodyValidationError"}
+
+
 @by_op
 def test_errors_use_the_fastapi_shapes(op: Operation):
     for status, response in op.responses.items():
