@@ -207,7 +207,16 @@ class ApiKeyValidation(BaseModel):
 
 
 class ProvisionUserRequest(BaseModel):
-    email: Annotated[str, Field(max_length=320, min_length=5)]
+    """
+    Lengths apply to the values as sent, before trimming. Unknown keys are ignored. No field
+    is nullable.
+
+    """
+
+    email: Annotated[str, Field(max_length=255, min_length=5)]
+    """
+    Trimmed and lowercased; must contain `@`. At most 255 characters (intended; the real server takes 320 and answers 500 past 255).
+    """
     full_name: Annotated[str, Field(max_length=255, min_length=1)]
     external_reference: Annotated[str, Field(max_length=255, min_length=3)]
     """
