@@ -453,66 +453,129 @@ class RunStatus(StrEnum):
     retrying = "retrying"
 
 
-class TruncationStrategy(StrEnum):
+class TruncationStrategyEnum(StrEnum):
+    """
+    How a run trims its context. `null` is listed so that a strict OpenAPI 3.0 validator accepts it.
+    """
+
     auto = "auto"
     disabled = "disabled"
 
 
+class TruncationStrategy(RootModel[TruncationStrategyEnum | None]):
+    root: Annotated[TruncationStrategyEnum | None, Field(examples=["auto"])] = None
+    """
+    How a run trims its context. `null` is listed so that a strict OpenAPI 3.0 validator accepts it.
+    """
+
+
 class RunCreate(BaseModel):
     """
-    A new run. Only `assistant_id` and `thread_id` matter to the server. The SDK sends a full
-    payload (a client-made `id`, `status: pending`, `created_at`, `expires_at`, `object: run`…):
-    the server ignores `id`, `status`, `created_at`, `expires_at`, `object` and `user_id`.
-    Empty `instructions` and a missing `model` fall back to the assistant's.
+    A new run. The SDK always sends the full body. The server ignores `id`, `status`,
+    `created_at`, `expires_at`, `object` and `user_id` (it mints `run_…`, starts `queued`, sets
+    its own timestamps and `object: thread.run`), and does not store `cancelled_at`,
+    `completed_at`, `failed_at`, `started_at`, `incomplete_details`, `last_error`,
+    `max_completion_tokens`, `max_prompt_tokens`, `required_action`, `tool_choice` or `usage`.
+    An absent `model` is `gpt-4`; only an empty string falls back to the assistant's model.
+    Empty `instructions` fall back to the assistant's. An absent or null
+    `truncation_strategy` is `auto`. Unknown keys are ignored.
 
     """
 
-    id: str | None = None
+    id: str
     """
-    Ignored; the server mints `run_…`.
+    Required, and ignored; the server mints `run_…`.
     """
-    assistant_id: Annotated[str, Field(min_length=1)]
-    thread_id: Annotated[str, Field(min_length=1)]
+    assistant_id: str
+    thread_id: str
     user_id: str | None = None
     """
     Ignored; the run belongs to the caller.
     """
-    created_at: int | None = None
+    created_at: int
     """
-    Ignored.
+    Required, and ignored; the run is created now.
     """
-    expires_at: int | None = None
+    expires_at: int
     """
-    Ignored; a run expires an hour after creation.
+    Required, and ignored; a run expires an hour after creation.
     """
     cancelled_at: int | None = None
+    """
+    Not stored.
+    """
     completed_at: int | None = None
+    """
+    Not stored.
+    """
     failed_at: int | None = None
+    """
+    Not stored.
+    """
     started_at: int | None = None
+    """
+    Not stored.
+    """
     incomplete_details: dict[str, Any] | None = None
-    instructions: str | None = ""
+    """
+    Not stored.
+    """
+    instructions: str
+    """
+    Required; `""` falls back to the assistant's instructions.
+    """
     last_error: str | None = None
+    """
+    Not stored.
+    """
     max_completion_tokens: int | None = 1000
+    """
+    Not stored; the run reads it back as null.
+    """
     max_prompt_tokens: int | None = 500
-    meta_data: Metadata | None = None
-    model: str | None = None
     """
-    Falls back to the assistant's model when absent.
+    Not stored; the run reads it back as null.
     """
-    object: str | None = None
+    meta_data: dict[str, Any] = {}
+    model: str = "gpt-4"
     """
-    Ignored.
+    An absent `model` is `gpt-4`; only `""` falls back to the assistant's model.
+    """
+    object: str = "run"
+    """
+    Ignored; the run's `object` is `thread.run`.
     """
     parallel_tool_calls: bool = False
     required_action: str | None = None
+    """
+    Not stored.
+    """
     response_format: str = "text"
-    status: RunStatus | None = None
-    tool_choice: str | None = "none"
+    status: RunStatus = "pending"
+    """
+    Ignored; a new run is `queued`.
+    """
+    tool_choice: str = "none"
+    """
+    Not stored; the run reads it back as `none`.
+    """
     truncation_strategy: TruncationStrategy | None = None
-    usage: dict[str, Any] | None = None
+    usage: Any | None = None
+    """
+    Any JSON value, null included (no `type`). Not stored; the run reads it back as `{}`.
+    """
     temperature: float = 0.7
+    """
+    The body's, or 0.7; never the assistant's.
+    """
     top_p: float = 0.9
-    tool_resources: dict[str, dict[str, Any]] | None = None
+    """
+    The body's, or 0.9; never the assistant's.
+    """
+    tool_resources: dict[str, Any] = {}
+    """
+    Resources per tool type; the values may be anything. The assistant's are never used.
+    """
 
 
 class Run(BaseModel):

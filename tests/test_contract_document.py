@@ -50,3 +50,28 @@ def test_every_example_is_valid_against_its_schema(example: Example):
         for e in _validator_for(example).iter_errors(example.value)
     ]
     assert errors == [], f"{example.where} violates its schema"
+
+
+def _schema(name: str) -> dict:
+    return load_spec()["components"]["schemas"][name]
+
+
+def _validates(schema: dict, value) -> bool:
+    return OAS30WriteValidator({"components": load_spec()["components"], **schema}).is_valid(value)
+
+
+def test_run_create_requires_the_six_fields_the_real_server_requires_and_refuses_null_for_the_rest():
+    run_create = _schema("RunCreate")
+    required = {"id", "assistant_id", "thread_id", "created_at", "expires_at", "instructions"}
+    assert set(run_create["required"]) == required
+    non_null = {"id", "assistant_id", "thread_id", "created_at", "expires_at", "instructions", "model", "object"}
+    non_null |= {"tool_choice", "meta_data", "tool_resources", "status", "parallel_tool_calls", "response_format"}
+    non_null |= {"temperature", "top_p"}
+    sdk_body = run_create["example"]
+    for field in sorted(non_null):
+        assert not _validates(run_create, {**sdk_body, field: None}), f"{field}: null must be 422"
+    for field in sorted(set(run_create["properties"]) - non_null - {"user_id"}):
+        assert _validates(run_create, {**sdk_body, field: None}), f"{field}: null is accepted"
+    for usage in ({}, [1, 2], 3, "x"):
+        assert _validates(run_create, {**sdk_body, "usage": usage}), "usage takes any JSON value"
+    assert _validates(run_create, {**sdk_body, "tool_resources": {"file_search": ["vect_1"]}})
