@@ -752,6 +752,14 @@ class ActionRead(BaseModel):
     result: dict[str, Any] | None = None
 
 
+class RunEventError(BaseModel):
+    """
+    The `data` of an `error` event of `GET /v1/runs/{run_id}/events`.
+    """
+
+    msg: str
+
+
 class PendingAction(BaseModel):
     """
     A pending tool call as the pending list and the run events stream describe it.
@@ -773,17 +781,37 @@ class StreamRequest(BaseModel):
 
     """
 
-    model: Annotated[str, Field(min_length=1)]
+    model: str
     """
-    A provider-prefixed model, e.g. `hyperbolic/deepseek-ai/DeepSeek-V3`.
+    A provider-prefixed model, e.g. `hyperbolic/deepseek-ai/DeepSeek-V3`. The prefix is one
+    of `hyperbolic/`, `together-ai/`, `ollama/`, `vllm/`, in any case, surrounding spaces
+    ignored; any other is 400 `Invalid or unknown model identifier prefix: '<model>'`.
+
     """
     api_key: str | None = None
-    thread_id: Annotated[str, Field(min_length=1)]
-    message_id: Annotated[str, Field(min_length=1)]
-    run_id: Annotated[str, Field(min_length=1)]
-    assistant_id: Annotated[str, Field(min_length=1)]
+    """
+    The provider's key. Every prefix but `ollama/` and `vllm/` needs one: without it
+    (absent, null or empty) the turn fails with `Missing API key.`.
+
+    """
+    thread_id: str
+    message_id: str
+    """
+    Not checked against anything.
+    """
+    run_id: str
+    """
+    An unknown run, `""` included, is 404.
+    """
+    assistant_id: str
     content: str | None = None
+    """
+    Not used.
+    """
     meta_data: dict[str, Any] | None = None
+    """
+    Not used.
+    """
     stream: bool = True
     """
     `true`: an SSE stream; `false`: one buffered JSON answer.
@@ -831,6 +859,43 @@ class ReasoningEvent(BaseModel):
     run_id: str | None = None
 
 
+class DecisionEvent(BaseModel):
+    """
+    The text of a `<decision>` block of the model's output.
+    """
+
+    type: Literal["decision"]
+    content: str
+    run_id: str | None = None
+
+
+class PlanEvent(BaseModel):
+    """
+    The text of a `<plan>` block of the model's output.
+    """
+
+    type: Literal["plan"]
+    content: str
+    run_id: str | None = None
+
+
+class ToolCallContent(BaseModel):
+    """
+    A tool call as the model gave it: the `content` of a `tool_call` frame.
+    """
+
+    name: str
+    """
+    The tool's name (`unknown_tool` when the model gave none).
+    """
+    arguments: Any
+    """
+    Normally the arguments as JSON text (`{"city": "Paris"}`, possibly `""`); any JSON
+    value, since a model may give a list or a number, which is passed through as is.
+
+    """
+
+
 class ToolCallManifestEvent(BaseModel):
     """
     The assistant called a consumer tool; an Action now exists and the run is `action_required`.
@@ -849,8 +914,12 @@ class ToolCallManifestEvent(BaseModel):
 
 class ErrorEvent(BaseModel):
     """
-    An in-band error; no `[DONE]` follows. Intended: the text is in `error` (what the SDK
-    reads) and mirrored in `message`; the real server puts it in `content` or `message`.
+    An in-band error: the turn failed. The text is in `content` for the workers' and the
+    orchestrator's errors (`Missing API key.`, which carries no `run_id`; `Stream error: …`;
+    `Maximum conversation turns exceeded`), and `[DONE]` follows. It is in `message` for the
+    router's own error (`Unsupported Hyperbolic model: …`), after which the stream ends with
+    no `[DONE]`. The SDK reads `error`, then `message`, so a server may also put the text in
+    `error`.
 
     """
 
@@ -1009,9 +1078,39 @@ class RunReadDetailed(Run):
     actions: list[ActionRead]
 
 
-class StreamEvent(RootModel[StatusEvent | ContentEvent | ReasoningEvent | ToolCallManifestEvent | ErrorEvent]):
+class ToolCallEvent(BaseModel):
+    """
+    The model called a tool, as the model gave it; one per call, before `status: processing`
+    and the `tool_call_manifest`s. The SDK acts on the manifest, not on this frame.
+
+    """
+
+    type: Literal["tool_call"]
+    content: ToolCallContent
+    run_id: str | None = None
+
+
+class StreamEvent(
+    RootModel[
+        StatusEvent
+        | ContentEvent
+        | ReasoningEvent
+        | DecisionEvent
+        | PlanEvent
+        | ToolCallEvent
+        | ToolCallManifestEvent
+        | ErrorEvent
+    ]
+):
     root: Annotated[
-        StatusEvent | ContentEvent | ReasoningEvent | ToolCallManifestEvent | ErrorEvent,
+        StatusEvent
+        | ContentEvent
+        | ReasoningEvent
+        | DecisionEvent
+        | PlanEvent
+        | ToolCallEvent
+        | ToolCallManifestEvent
+        | ErrorEvent,
         Field(
             discriminator="type",
             examples=[{"type": "content", "content": "It is ", "run_id": "run_Bn4Kx7Qw2Er9Ty5Ui1Op3A"}],
@@ -1019,8 +1118,11 @@ class StreamEvent(RootModel[StatusEvent | ContentEvent | ReasoningEvent | ToolCa
     ]
     """
     One `data:` frame of the completion stream. The stream is `data: {json}\\n\\n` frames and ends
-    with `data: [DONE]\\n\\n` (except after an `error` frame). A text turn is `status: started` →
-    `content`… → `status: processing` → `status: complete`; a tool turn ends with a
-    `tool_call_manifest` instead of `status: complete`, and the run is then `action_required`.
+    with `data: [DONE]\\n\\n`, except after the router's own `error` frame (the one with
+    `message`). A text turn is `status: started` → `content`… → `status: processing` →
+    `status: complete`. A consumer tool turn is `status: started` → `content`… →
+    `tool_call` (one per call) → `status: processing` → `tool_call_manifest` (one per call),
+    with no `status: complete`; the run is then `action_required`. `reasoning`, `decision`
+    and `plan` frames may come among the `content` frames.
 
     """

@@ -212,3 +212,15 @@ def test_links_name_existing_operations_and_all_their_path_parameters(op: Operat
                 assert set(body) <= set(schema["properties"]), f"{name} fills unknown body fields"
             for expression in [*link.get("parameters", {}).values(), *body.values()]:
                 assert re.fullmatch(r"\$(response|request)\.body#(/\w+)+|\$request\.path\.\w+", expression)
+
+
+def test_create_completion_documents_the_unknown_model_prefix_and_the_buffered_turn_failures():
+    op = BY_ID["createCompletion"]
+    details = [value["detail"] for value in _example_values(op.responses["400"])]
+    assert "Invalid or unknown model identifier prefix: 'gpt-4'" in details
+    failures = [value["detail"] for value in _example_values(op.responses["502"])]
+    assert "Missing API key." in failures
+    assert any(detail.startswith("Unsupported Hyperbolic model: hyperbolic/") for detail in failures)
+    assert {"Run not found", "Assistant not found.", "Thread not found"} <= {
+        value["detail"] for value in _example_values(op.responses["404"])
+    }
