@@ -239,10 +239,14 @@ class ProvisionUserResponse(BaseModel):
 
 
 class FunctionDefinition(BaseModel):
+    """
+    A function tool's definition; the server requires none of its keys.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
-    name: Annotated[str, Field(min_length=1)]
+    name: str | None = None
     description: str | None = None
     parameters: dict[str, Any] | None = None
     """
@@ -937,14 +941,16 @@ class Tool(BaseModel):
     JSON Schema); platform tools are `{"type": "code_interpreter" | "web_search" | "file_search" | "computer"}`.
     A function may not be named like a platform tool (`code_interpreter`, `file_search`,
     `web_search`, `search_web_page`, `scroll_web_page`, `read_web_page`, `perform_web_search`,
-    `vector_store_search`, `computer`): 422.
+    `vector_store_search`, `computer`): 422 `value_error`. The server takes any object: `type`
+    is not required and a function needs no name. `function`, when present, must be an object
+    (intended: 422; the real server answers a plain 500 to a string or null `function`).
 
     """
 
     model_config = ConfigDict(
         extra="allow",
     )
-    type: Annotated[str, Field(examples=["function"])]
+    type: Annotated[str | None, Field(examples=["function"])] = None
     function: FunctionDefinition | None = None
 
 
@@ -953,20 +959,41 @@ class AssistantCreate(BaseModel):
     A new assistant. The SDK sends all 20 keys, nulls included.
     """
 
-    id: Annotated[str | None, Field(pattern="^asst_[A-Za-z0-9]{22}$")] = None
+    id: Annotated[str | None, Field(max_length=64)] = None
     """
-    An optional pre-generated id; 400 when it is taken. The server mints `asst_…` otherwise.
+    An optional pre-generated id, any string; 400 when it is taken. The server mints
+    `asst_…` otherwise. At most 64 characters (intended; the real server answers 500 past
+    its column).
+
     """
-    name: Annotated[str, Field(examples=["Weather Bot"])]
-    description: str | None = ""
-    model: Annotated[str, Field(examples=["hyperbolic/deepseek-ai/DeepSeek-V3"])]
-    instructions: str | None = ""
+    name: Annotated[str, Field(examples=["Weather Bot"], max_length=128)]
+    """
+    At most 128 characters (intended; the real server answers 500 past its column).
+    """
+    description: Annotated[str, Field(max_length=256)] = ""
+    """
+    Not nullable. At most 256 characters (intended; the real server answers 500 past its column).
+    """
+    model: Annotated[str, Field(examples=["hyperbolic/deepseek-ai/DeepSeek-V3"], max_length=64)]
+    """
+    At most 64 characters (intended; the real server answers 500 past its column).
+    """
+    instructions: str = ""
+    """
+    Not nullable.
+    """
     tools: list[Tool] | None = None
     tool_resources: dict[str, dict[str, Any]] | None = None
+    """
+    Resources per tool type; each value must be an object.
+    """
     meta_data: dict[str, Any] | None = None
     top_p: Annotated[float, Field(ge=0.0, le=1.0)] = 1.0
     temperature: Annotated[float, Field(ge=0.0, le=2.0)] = 1.0
-    response_format: str = "auto"
+    response_format: Annotated[str, Field(max_length=64)] = "auto"
+    """
+    At most 64 characters (intended; the real server answers 500 past its column).
+    """
     max_tokens: Annotated[int | None, Field(ge=1)] = None
     max_turns: Annotated[int, Field(ge=1)] = 1
     agent_mode: bool = False
@@ -986,20 +1013,24 @@ class AssistantCreate(BaseModel):
 
 class AssistantUpdate(BaseModel):
     """
-    A partial update; only the keys sent change. Unknown keys are rejected (422). `meta_data` is replaced, not merged.
+    A partial update; only the keys sent change. Unknown keys are rejected (422). `meta_data`
+    is replaced, not merged. The fields an assistant always has (`name`, `model`, `top_p`,
+    `temperature`, `response_format`, `max_turns` and the five mode flags) take no null.
+    `users: null` removes every share. Lengths and ranges as for `AssistantCreate`.
+
     """
 
     model_config = ConfigDict(
         extra="forbid",
     )
-    name: str | None = None
-    description: str | None = None
-    model: str | None = None
+    name: Annotated[str | None, Field(max_length=128)] = None
+    description: Annotated[str | None, Field(max_length=256)] = None
+    model: Annotated[str | None, Field(max_length=64)] = None
     instructions: str | None = None
     meta_data: dict[str, Any] | None = None
     top_p: Annotated[float | None, Field(ge=0.0, le=1.0)] = None
     temperature: Annotated[float | None, Field(ge=0.0, le=2.0)] = None
-    response_format: str | None = None
+    response_format: Annotated[str | None, Field(max_length=64)] = None
     max_tokens: Annotated[int | None, Field(ge=1)] = None
     max_turns: Annotated[int | None, Field(ge=1)] = None
     agent_mode: bool | None = None
@@ -1010,7 +1041,7 @@ class AssistantUpdate(BaseModel):
     tools: list[Tool] | None = None
     users: list[str] | None = None
     """
-    User ids to share the assistant with.
+    The ids of the users the assistant is shared with, replacing the shares; null removes every share.
     """
     vector_stores: list[str] | None = None
     """

@@ -75,3 +75,21 @@ def test_run_create_requires_the_six_fields_the_real_server_requires_and_refuses
     for usage in ({}, [1, 2], 3, "x"):
         assert _validates(run_create, {**sdk_body, "usage": usage}), "usage takes any JSON value"
     assert _validates(run_create, {**sdk_body, "tool_resources": {"file_search": ["vect_1"]}})
+
+
+def test_assistant_update_takes_no_null_for_what_an_assistant_always_has():
+    update = _schema("AssistantUpdate")
+    non_null = {"name", "model", "top_p", "temperature", "response_format", "max_turns"}
+    non_null |= {"agent_mode", "web_access", "deep_research", "engineer", "decision_telemetry"}
+    for field in sorted(update["properties"]):
+        assert _validates(update, {field: None}) == (field not in non_null), field
+    create = _schema("AssistantCreate")
+    for field in ("description", "instructions"):
+        assert not _validates(create, {"name": "A", "model": "m", field: None}), field
+
+
+def test_a_tool_is_any_object_but_its_function_must_be_an_object():
+    tool = _schema("Tool")
+    assert _validates(tool, {}) and _validates(tool, {"type": "function", "function": {}})
+    for function in ("get_weather", None):
+        assert not _validates(tool, {"type": "function", "function": function})
