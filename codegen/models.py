@@ -264,12 +264,18 @@ class ThreadCreate(BaseModel):
 
 class ThreadUpdate(BaseModel):
     """
-    `meta_data` is merged into the thread's; `tool_resources` replaces it.
+    `meta_data` is merged into the thread's; `tool_resources` replaces it; `participant_ids`
+    replaces the participants (intended; the real server ignores it). Null leaves a part
+    unchanged. Unknown keys are ignored.
+
     """
 
     participant_ids: list[str] | None = None
     meta_data: dict[str, Any] | None = None
-    tool_resources: dict[str, dict[str, Any]] | None = None
+    tool_resources: dict[str, Any] | None = None
+    """
+    Resources per tool type; the values may be anything.
+    """
 
 
 class ThreadRead(BaseModel):
@@ -334,12 +340,30 @@ class MessageCreate(BaseModel):
 
     content: Annotated[str | list[dict[str, Any]], Field(examples=["What's the weather in Paris?"])]
     """
-    Plain text, or a multimodal array of parts (`{"type": "text", "text"}`, `{"type": "image_url", …}`).
+    Plain text, or a multimodal array of parts: `{"type": "text", "text": …}` and
+    `{"type": "image", "image": "data:<mime>;base64,…"}`.
+
     """
-    thread_id: Annotated[str, Field(min_length=1)]
+    thread_id: str
+    """
+    An unknown thread, `""` included, is 404.
+    """
     sender_id: str | None = None
-    assistant_id: Annotated[str, Field(min_length=1)]
-    role: MessageRole
+    assistant_id: str
+    role: Annotated[
+        str,
+        Field(
+            examples=["user"],
+            pattern="^([Pp][Ll][Aa][Tt][Ff][Oo][Rr][Mm]|[Aa][Ss][Ss][Ii][Ss][Tt][Aa][Nn][Tt]|[Uu][Ss][Ee][Rr]|[Ss][Yy][Ss][Tt][Ee][Mm]|[Tt][Oo][Oo][Ll])$",
+        ),
+    ]
+    """
+    A `MessageRole` in any case, as a request sends it; the server stores it lowercased
+    (`USER` reads back as `user`). Any other value is 422 `value_error` (`Value error, Invalid
+    role: …`, whose list of roles comes in no fixed order). The pattern spells out
+    `^(?i:platform|assistant|user|system|tool)$` in ECMA-262 syntax, which has no inline flags.
+
+    """
     tool_id: str | None = None
     """
     For tool messages, the action id (`act_…`) the output answers.
@@ -360,11 +384,26 @@ class MessageUpdate(BaseModel):
 
     content: Annotated[str | list[dict[str, Any]] | None, Field(examples=["What's the weather in Paris?"])] = None
     """
-    Plain text, or a multimodal array of parts (`{"type": "text", "text"}`, `{"type": "image_url", …}`).
+    Plain text, or a multimodal array of parts: `{"type": "text", "text": …}` and
+    `{"type": "image", "image": "data:<mime>;base64,…"}`.
+
     """
     meta_data: dict[str, Any] | None = None
     status: str | None = None
-    role: MessageRole | None = None
+    role: Annotated[
+        str | None,
+        Field(
+            examples=["user"],
+            pattern="^([Pp][Ll][Aa][Tt][Ff][Oo][Rr][Mm]|[Aa][Ss][Ss][Ii][Ss][Tt][Aa][Nn][Tt]|[Uu][Ss][Ee][Rr]|[Ss][Yy][Ss][Tt][Ee][Mm]|[Tt][Oo][Oo][Ll])$",
+        ),
+    ] = None
+    """
+    A `MessageRole` in any case, as a request sends it; the server stores it lowercased
+    (`USER` reads back as `user`). Any other value is 422 `value_error` (`Value error, Invalid
+    role: …`, whose list of roles comes in no fixed order). The pattern spells out
+    `^(?i:platform|assistant|user|system|tool)$` in ECMA-262 syntax, which has no inline flags.
+
+    """
     tool_call_id: str | None = None
 
 
@@ -375,7 +414,9 @@ class MessageRead(BaseModel):
     completed_at: Annotated[int | None, Field(ge=0)]
     content: Annotated[str | list[dict[str, Any]], Field(examples=["What's the weather in Paris?"])]
     """
-    Plain text, or a multimodal array of parts (`{"type": "text", "text"}`, `{"type": "image_url", …}`).
+    Plain text, or a multimodal array of parts: `{"type": "text", "text": …}` and
+    `{"type": "image", "image": "data:<mime>;base64,…"}`.
+
     """
     created_at: Annotated[int, Field(examples=[1795533609], ge=0)]
     """
@@ -387,6 +428,9 @@ class MessageRead(BaseModel):
     object: Literal["message"]
     role: MessageRole
     run_id: Annotated[str | None, Field(...)]
+    """
+    The real server never sets it, not even on an assistant's reply.
+    """
     tool_id: str | None = None
     tool_call_id: str | None = None
     status: Annotated[str | None, Field(...)]
@@ -422,9 +466,12 @@ class MessageDeleted(BaseModel):
 
 class FormattedMessage(BaseModel):
     """
-    One entry of the LLM-ready history. Tool rows are `{"role": "tool", "tool_call_id", "content"}`;
-    an assistant row that called tools is `{"role": "assistant", "content": null, "tool_calls": […]}`;
-    user rows with image attachments carry a content array of text and image parts.
+    One entry of the LLM-ready history. Tool rows are `{"role": "tool", "tool_call_id", "content"}`
+    and always carry `tool_call_id` (null for a tool message created without one); an assistant
+    row that called tools is `{"role": "assistant", "content": null, "tool_calls": […]}`, the
+    stored OpenAI-style `{id, type: function, function: {name, arguments}}` calls; user, system
+    and platform rows whose image attachments resolve carry a content array of
+    `{"type": "text", "text"}` and `{"type": "image", "image": "data:<mime>;base64,…"}` parts.
 
     """
 
@@ -434,6 +481,9 @@ class FormattedMessage(BaseModel):
     Text, a multimodal array, or null for an assistant row that only called tools.
     """
     tool_call_id: str | None = None
+    """
+    Present on every tool row; null when the tool message was created without one.
+    """
     tool_calls: list[dict[str, Any]] | None = None
 
 

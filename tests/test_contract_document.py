@@ -93,3 +93,33 @@ def test_a_tool_is_any_object_but_its_function_must_be_an_object():
     assert _validates(tool, {}) and _validates(tool, {"type": "function", "function": {}})
     for function in ("get_weather", None):
         assert not _validates(tool, {"type": "function", "function": function})
+
+
+def test_a_request_role_is_any_case_of_a_message_role_and_a_response_role_is_lowercase():
+    roles = _schema("MessageRole")["enum"]
+    role_input = _schema("MessageRoleInput")
+    for role in roles:
+        for spelling in (role, role.upper(), role.capitalize()):
+            assert _validates(role_input, spelling), spelling
+    for wrong in ("bot", "users", " user", "", "USERS"):
+        assert not _validates(role_input, wrong), repr(wrong)
+    for request in ("MessageCreate", "MessageUpdate"):
+        assert _schema(request)["properties"]["role"] == {"$ref": "#/components/schemas/MessageRoleInput"}
+    for response in ("MessageRead", "FormattedMessage"):
+        assert _schema(response)["properties"]["role"] == {"$ref": "#/components/schemas/MessageRole"}
+
+
+def test_ids_the_real_server_takes_empty_and_answers_404_for_have_no_min_length():
+    fields = {
+        "MessageCreate": ["thread_id", "assistant_id"],
+        "StreamRequest": ["model", "thread_id", "message_id", "run_id", "assistant_id"],
+        "RunCreate": ["assistant_id", "thread_id"],
+    }
+    for name, props in fields.items():
+        for prop in props:
+            assert "minLength" not in _schema(name)["properties"][prop], f"{name}.{prop}"
+
+
+def test_a_formatted_tool_row_may_carry_a_null_tool_call_id():
+    formatted = _schema("FormattedMessage")
+    assert _validates(formatted, {"role": "tool", "tool_call_id": None, "content": "{}"})
