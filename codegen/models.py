@@ -72,17 +72,20 @@ class Metadata(BaseModel):
 
 class UserCreate(BaseModel):
     """
-    A new user. The SDK sends all eight keys, nulls included.
+    A new user. The SDK sends all eight keys, nulls included. Unknown keys are ignored. The
+    length limits are the real server's columns (intended: 422 beyond; the real server
+    answers 500).
+
     """
 
-    email: Annotated[str | None, Field(examples=["ada@example.com"])] = None
-    full_name: Annotated[str | None, Field(examples=["Ada Lovelace"])] = None
-    given_name: str | None = None
-    family_name: str | None = None
+    email: Annotated[str | None, Field(examples=["ada@example.com"], max_length=255)] = None
+    full_name: Annotated[str | None, Field(examples=["Ada Lovelace"], max_length=255)] = None
+    given_name: Annotated[str | None, Field(max_length=128)] = None
+    family_name: Annotated[str | None, Field(max_length=128)] = None
     picture_url: str | None = None
     email_verified: bool | None = False
-    oauth_provider: str | None = "local"
-    provider_user_id: str | None = None
+    oauth_provider: Annotated[str | None, Field(max_length=50)] = "local"
+    provider_user_id: Annotated[str | None, Field(max_length=255)] = None
 
 
 class UserUpdate(BaseModel):
@@ -639,8 +642,8 @@ class Run(BaseModel):
     The run's owner (the caller who created it).
     """
     assistant_id: str
-    cancelled_at: Annotated[int | None, Field(ge=0)]
-    completed_at: Annotated[int | None, Field(ge=0)]
+    cancelled_at: Annotated[int | None, Field(...)]
+    completed_at: Annotated[int | None, Field(...)]
     created_at: Annotated[int, Field(examples=[1795533609], ge=0)]
     """
     Seconds since the Unix epoch.
@@ -649,7 +652,7 @@ class Run(BaseModel):
     """
     Seconds since the Unix epoch.
     """
-    failed_at: Annotated[int | None, Field(ge=0)]
+    failed_at: Annotated[int | None, Field(...)]
     incomplete_details: Annotated[str | None, Field(...)]
     instructions: str
     last_error: Annotated[str | None, Field(...)]
@@ -661,7 +664,7 @@ class Run(BaseModel):
     parallel_tool_calls: bool
     required_action: Annotated[str | None, Field(...)]
     response_format: str
-    started_at: Annotated[int | None, Field(ge=0)]
+    started_at: Annotated[int | None, Field(...)]
     status: RunStatus
     thread_id: str
     tool_choice: str
@@ -693,19 +696,22 @@ class RunStatusUpdate(BaseModel):
 class RunFieldsUpdate(BaseModel):
     """
     Fields to set on a run. Only `started_at`, `completed_at`, `failed_at`, `last_error`,
-    `incomplete_details`, `current_turn`, `usage` and `meta_data` (merged) apply; other keys
-    are ignored. Timestamps are Unix seconds, never negative, as a run reads them back.
+    `incomplete_details`, `current_turn`, `usage` and `meta_data` (merged) apply; any other key
+    is ignored. Timestamps are integers of any sign (a negative one is stored and read back).
+    Intended: the types, the 256-character limit of `last_error` and `incomplete_details` and
+    an object `meta_data`; the real server validates nothing (a wrong type or a longer string
+    is a 500, a `meta_data` that is not an object wipes the run's metadata).
 
     """
 
     model_config = ConfigDict(
         extra="allow",
     )
-    started_at: Annotated[int | None, Field(ge=0)] = None
-    completed_at: Annotated[int | None, Field(ge=0)] = None
-    failed_at: Annotated[int | None, Field(ge=0)] = None
-    last_error: str | None = None
-    incomplete_details: str | None = None
+    started_at: int | None = None
+    completed_at: int | None = None
+    failed_at: int | None = None
+    last_error: Annotated[str | None, Field(max_length=256)] = None
+    incomplete_details: Annotated[str | None, Field(max_length=256)] = None
     current_turn: int | None = None
     usage: dict[str, Any] | None = None
     meta_data: Metadata | None = None
@@ -747,18 +753,50 @@ class PendingActionStatus(StrEnum):
     requires_action = "requires_action"
 
 
+class ExpiresAt(RootModel[str | None]):
+    root: Annotated[
+        str | None,
+        Field(
+            pattern="^(\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:?\\d{2})?)?|\\d+(\\.\\d+)?)$"
+        ),
+    ] = None
+    """
+    When the tool call expires: an ISO-8601 date-time (offset optional), a date
+    (`YYYY-MM-DD`), `YYYY-MM-DD HH:MM[:SS]`, or Unix seconds as a number or a numeric
+    string. Read back as an ISO string.
+
+    """
+
+
 class ActionCreate(BaseModel):
+    """
+    Unknown keys are ignored.
+    """
+
     id: str | None = None
     """
     Ignored; the server mints `act_…`.
     """
-    tool_name: Annotated[str, Field(min_length=1)]
-    run_id: Annotated[str, Field(min_length=1)]
+    tool_name: Annotated[str | None, Field(min_length=1)] = None
+    """
+    May be omitted (the action then has `tool_name: null`); when present it must be a
+    non-empty string: null, `""`, 0 or false are 422 `value_error` `Value error, Tool
+    name must be provided.`
+
+    """
+    run_id: str
     function_args: dict[str, Any] | None = {}
-    expires_at: Annotated[
-        str | None, Field(pattern="^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?(Z|[+-]\\d{2}:\\d{2})?$")
-    ] = None
+    expires_at: ExpiresAt | float | None = None
+    """
+    When the tool call expires: an ISO-8601 date-time (offset optional), a date
+    (`YYYY-MM-DD`), `YYYY-MM-DD HH:MM[:SS]`, or Unix seconds as a number or a numeric
+    string. Read back as an ISO string.
+
+    """
     status: str | None = "pending"
+    """
+    Free text (not an `ActionStatus`).
+    """
     tool_call_id: str | None = None
     turn_index: int | None = 0
     decision: dict[str, Any] | None = None

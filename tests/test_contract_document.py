@@ -114,6 +114,7 @@ def test_ids_the_real_server_takes_empty_and_answers_404_for_have_no_min_length(
         "MessageCreate": ["thread_id", "assistant_id"],
         "StreamRequest": ["model", "thread_id", "message_id", "run_id", "assistant_id"],
         "RunCreate": ["assistant_id", "thread_id"],
+        "ActionCreate": ["run_id"],
     }
     for name, props in fields.items():
         for prop in props:
@@ -123,3 +124,27 @@ def test_ids_the_real_server_takes_empty_and_answers_404_for_have_no_min_length(
 def test_a_formatted_tool_row_may_carry_a_null_tool_call_id():
     formatted = _schema("FormattedMessage")
     assert _validates(formatted, {"role": "tool", "tool_call_id": None, "content": "{}"})
+
+
+def test_an_action_needs_only_its_run_and_a_present_tool_name_must_be_a_non_empty_string():
+    action = _schema("ActionCreate")
+    assert action["required"] == ["run_id"]
+    assert _validates(action, {"run_id": "run_1"})
+    for tool_name in (None, "", 0, False):
+        assert not _validates(action, {"run_id": "run_1", "tool_name": tool_name}), tool_name
+    for expires_at in ("2026-11-24T09:42:05", "2026-11-24T09:42:05.5+01:00", "2026-11-24", "2026-11-24 09:42"):
+        assert _validates(action, {"run_id": "run_1", "expires_at": expires_at}), expires_at
+    for expires_at in (1795534925, 1795534925.5, "1795534925", None):
+        assert _validates(action, {"run_id": "run_1", "expires_at": expires_at}), expires_at
+    for expires_at in ("tomorrow", True, "24/11/2026"):
+        assert not _validates(action, {"run_id": "run_1", "expires_at": expires_at}), expires_at
+
+
+def test_run_timestamps_take_any_sign_and_run_fields_keep_the_columns_lengths():
+    for name in ("Run", "RunFieldsUpdate"):
+        for field in ("started_at", "completed_at", "failed_at"):
+            assert "minimum" not in _schema(name)["properties"][field], f"{name}.{field}"
+    fields = _schema("RunFieldsUpdate")
+    assert _validates(fields, {"started_at": -5, "status": "ignored"})
+    assert not _validates(fields, {"last_error": "x" * 257})
+    assert not _validates(fields, {"meta_data": "wipe"})
