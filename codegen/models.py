@@ -72,17 +72,20 @@ class Metadata(BaseModel):
 
 class UserCreate(BaseModel):
     """
-    A new user. The SDK sends all eight keys, nulls included.
+    A new user. The SDK sends all eight keys, nulls included. Unknown keys are ignored. The
+    length limits are the real server's columns (intended: 422 beyond; the real server
+    answers 500).
+
     """
 
-    email: Annotated[str | None, Field(examples=["ada@example.com"])] = None
-    full_name: Annotated[str | None, Field(examples=["Ada Lovelace"])] = None
-    given_name: str | None = None
-    family_name: str | None = None
+    email: Annotated[str | None, Field(examples=["ada@example.com"], max_length=255)] = None
+    full_name: Annotated[str | None, Field(examples=["Ada Lovelace"], max_length=255)] = None
+    given_name: Annotated[str | None, Field(max_length=128)] = None
+    family_name: Annotated[str | None, Field(max_length=128)] = None
     picture_url: str | None = None
     email_verified: bool | None = False
-    oauth_provider: str | None = "local"
-    provider_user_id: str | None = None
+    oauth_provider: Annotated[str | None, Field(max_length=50)] = "local"
+    provider_user_id: Annotated[str | None, Field(max_length=255)] = None
 
 
 class UserUpdate(BaseModel):
@@ -207,7 +210,16 @@ class ApiKeyValidation(BaseModel):
 
 
 class ProvisionUserRequest(BaseModel):
-    email: Annotated[str, Field(max_length=320, min_length=5)]
+    """
+    Lengths apply to the values as sent, before trimming. Unknown keys are ignored. No field
+    is nullable.
+
+    """
+
+    email: Annotated[str, Field(max_length=255, min_length=5)]
+    """
+    Trimmed and lowercased; must contain `@`. At most 255 characters (intended; the real server takes 320 and answers 500 past 255).
+    """
     full_name: Annotated[str, Field(max_length=255, min_length=1)]
     external_reference: Annotated[str, Field(max_length=255, min_length=3)]
     """
@@ -230,10 +242,14 @@ class ProvisionUserResponse(BaseModel):
 
 
 class FunctionDefinition(BaseModel):
+    """
+    A function tool's definition; the server requires none of its keys.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
-    name: Annotated[str, Field(min_length=1)]
+    name: str | None = None
     description: str | None = None
     parameters: dict[str, Any] | None = None
     """
@@ -251,12 +267,18 @@ class ThreadCreate(BaseModel):
 
 class ThreadUpdate(BaseModel):
     """
-    `meta_data` is merged into the thread's; `tool_resources` replaces it.
+    `meta_data` is merged into the thread's; `tool_resources` replaces it; `participant_ids`
+    replaces the participants (intended; the real server ignores it). Null leaves a part
+    unchanged. Unknown keys are ignored.
+
     """
 
     participant_ids: list[str] | None = None
     meta_data: dict[str, Any] | None = None
-    tool_resources: dict[str, dict[str, Any]] | None = None
+    tool_resources: dict[str, Any] | None = None
+    """
+    Resources per tool type; the values may be anything.
+    """
 
 
 class ThreadRead(BaseModel):
@@ -321,12 +343,30 @@ class MessageCreate(BaseModel):
 
     content: Annotated[str | list[dict[str, Any]], Field(examples=["What's the weather in Paris?"])]
     """
-    Plain text, or a multimodal array of parts (`{"type": "text", "text"}`, `{"type": "image_url", …}`).
+    Plain text, or a multimodal array of parts: `{"type": "text", "text": …}` and
+    `{"type": "image", "image": "data:<mime>;base64,…"}`.
+
     """
-    thread_id: Annotated[str, Field(min_length=1)]
+    thread_id: str
+    """
+    An unknown thread, `""` included, is 404.
+    """
     sender_id: str | None = None
-    assistant_id: Annotated[str, Field(min_length=1)]
-    role: MessageRole
+    assistant_id: str
+    role: Annotated[
+        str,
+        Field(
+            examples=["user"],
+            pattern="^([Pp][Ll][Aa][Tt][Ff][Oo][Rr][Mm]|[Aa][Ss][Ss][Ii][Ss][Tt][Aa][Nn][Tt]|[Uu][Ss][Ee][Rr]|[Ss][Yy][Ss][Tt][Ee][Mm]|[Tt][Oo][Oo][Ll])$",
+        ),
+    ]
+    """
+    A `MessageRole` in any case, as a request sends it; the server stores it lowercased
+    (`USER` reads back as `user`). Any other value is 422 `value_error` (`Value error, Invalid
+    role: …`, whose list of roles comes in no fixed order). The pattern spells out
+    `^(?i:platform|assistant|user|system|tool)$` in ECMA-262 syntax, which has no inline flags.
+
+    """
     tool_id: str | None = None
     """
     For tool messages, the action id (`act_…`) the output answers.
@@ -347,11 +387,26 @@ class MessageUpdate(BaseModel):
 
     content: Annotated[str | list[dict[str, Any]] | None, Field(examples=["What's the weather in Paris?"])] = None
     """
-    Plain text, or a multimodal array of parts (`{"type": "text", "text"}`, `{"type": "image_url", …}`).
+    Plain text, or a multimodal array of parts: `{"type": "text", "text": …}` and
+    `{"type": "image", "image": "data:<mime>;base64,…"}`.
+
     """
     meta_data: dict[str, Any] | None = None
     status: str | None = None
-    role: MessageRole | None = None
+    role: Annotated[
+        str | None,
+        Field(
+            examples=["user"],
+            pattern="^([Pp][Ll][Aa][Tt][Ff][Oo][Rr][Mm]|[Aa][Ss][Ss][Ii][Ss][Tt][Aa][Nn][Tt]|[Uu][Ss][Ee][Rr]|[Ss][Yy][Ss][Tt][Ee][Mm]|[Tt][Oo][Oo][Ll])$",
+        ),
+    ] = None
+    """
+    A `MessageRole` in any case, as a request sends it; the server stores it lowercased
+    (`USER` reads back as `user`). Any other value is 422 `value_error` (`Value error, Invalid
+    role: …`, whose list of roles comes in no fixed order). The pattern spells out
+    `^(?i:platform|assistant|user|system|tool)$` in ECMA-262 syntax, which has no inline flags.
+
+    """
     tool_call_id: str | None = None
 
 
@@ -362,7 +417,9 @@ class MessageRead(BaseModel):
     completed_at: Annotated[int | None, Field(ge=0)]
     content: Annotated[str | list[dict[str, Any]], Field(examples=["What's the weather in Paris?"])]
     """
-    Plain text, or a multimodal array of parts (`{"type": "text", "text"}`, `{"type": "image_url", …}`).
+    Plain text, or a multimodal array of parts: `{"type": "text", "text": …}` and
+    `{"type": "image", "image": "data:<mime>;base64,…"}`.
+
     """
     created_at: Annotated[int, Field(examples=[1795533609], ge=0)]
     """
@@ -374,6 +431,9 @@ class MessageRead(BaseModel):
     object: Literal["message"]
     role: MessageRole
     run_id: Annotated[str | None, Field(...)]
+    """
+    The real server never sets it, not even on an assistant's reply.
+    """
     tool_id: str | None = None
     tool_call_id: str | None = None
     status: Annotated[str | None, Field(...)]
@@ -409,9 +469,12 @@ class MessageDeleted(BaseModel):
 
 class FormattedMessage(BaseModel):
     """
-    One entry of the LLM-ready history. Tool rows are `{"role": "tool", "tool_call_id", "content"}`;
-    an assistant row that called tools is `{"role": "assistant", "content": null, "tool_calls": […]}`;
-    user rows with image attachments carry a content array of text and image parts.
+    One entry of the LLM-ready history. Tool rows are `{"role": "tool", "tool_call_id", "content"}`
+    and always carry `tool_call_id` (null for a tool message created without one); an assistant
+    row that called tools is `{"role": "assistant", "content": null, "tool_calls": […]}`, the
+    stored OpenAI-style `{id, type: function, function: {name, arguments}}` calls; user, system
+    and platform rows whose image attachments resolve carry a content array of
+    `{"type": "text", "text"}` and `{"type": "image", "image": "data:<mime>;base64,…"}` parts.
 
     """
 
@@ -421,6 +484,9 @@ class FormattedMessage(BaseModel):
     Text, a multimodal array, or null for an assistant row that only called tools.
     """
     tool_call_id: str | None = None
+    """
+    Present on every tool row; null when the tool message was created without one.
+    """
     tool_calls: list[dict[str, Any]] | None = None
 
 
@@ -444,66 +510,129 @@ class RunStatus(StrEnum):
     retrying = "retrying"
 
 
-class TruncationStrategy(StrEnum):
+class TruncationStrategyEnum(StrEnum):
+    """
+    How a run trims its context. `null` is listed so that a strict OpenAPI 3.0 validator accepts it.
+    """
+
     auto = "auto"
     disabled = "disabled"
 
 
+class TruncationStrategy(RootModel[TruncationStrategyEnum | None]):
+    root: Annotated[TruncationStrategyEnum | None, Field(examples=["auto"])] = None
+    """
+    How a run trims its context. `null` is listed so that a strict OpenAPI 3.0 validator accepts it.
+    """
+
+
 class RunCreate(BaseModel):
     """
-    A new run. Only `assistant_id` and `thread_id` matter to the server. The SDK sends a full
-    payload (a client-made `id`, `status: pending`, `created_at`, `expires_at`, `object: run`…):
-    the server ignores `id`, `status`, `created_at`, `expires_at`, `object` and `user_id`.
-    Empty `instructions` and a missing `model` fall back to the assistant's.
+    A new run. The SDK always sends the full body. The server ignores `id`, `status`,
+    `created_at`, `expires_at`, `object` and `user_id` (it mints `run_…`, starts `queued`, sets
+    its own timestamps and `object: thread.run`), and does not store `cancelled_at`,
+    `completed_at`, `failed_at`, `started_at`, `incomplete_details`, `last_error`,
+    `max_completion_tokens`, `max_prompt_tokens`, `required_action`, `tool_choice` or `usage`.
+    An absent `model` is `gpt-4`; only an empty string falls back to the assistant's model.
+    Empty `instructions` fall back to the assistant's. An absent or null
+    `truncation_strategy` is `auto`. Unknown keys are ignored.
 
     """
 
-    id: str | None = None
+    id: str
     """
-    Ignored; the server mints `run_…`.
+    Required, and ignored; the server mints `run_…`.
     """
-    assistant_id: Annotated[str, Field(min_length=1)]
-    thread_id: Annotated[str, Field(min_length=1)]
+    assistant_id: str
+    thread_id: str
     user_id: str | None = None
     """
     Ignored; the run belongs to the caller.
     """
-    created_at: int | None = None
+    created_at: int
     """
-    Ignored.
+    Required, and ignored; the run is created now.
     """
-    expires_at: int | None = None
+    expires_at: int
     """
-    Ignored; a run expires an hour after creation.
+    Required, and ignored; a run expires an hour after creation.
     """
     cancelled_at: int | None = None
+    """
+    Not stored.
+    """
     completed_at: int | None = None
+    """
+    Not stored.
+    """
     failed_at: int | None = None
+    """
+    Not stored.
+    """
     started_at: int | None = None
+    """
+    Not stored.
+    """
     incomplete_details: dict[str, Any] | None = None
-    instructions: str | None = ""
+    """
+    Not stored.
+    """
+    instructions: str
+    """
+    Required; `""` falls back to the assistant's instructions.
+    """
     last_error: str | None = None
+    """
+    Not stored.
+    """
     max_completion_tokens: int | None = 1000
+    """
+    Not stored; the run reads it back as null.
+    """
     max_prompt_tokens: int | None = 500
-    meta_data: Metadata | None = None
-    model: str | None = None
     """
-    Falls back to the assistant's model when absent.
+    Not stored; the run reads it back as null.
     """
-    object: str | None = None
+    meta_data: dict[str, Any] = {}
+    model: str = "gpt-4"
     """
-    Ignored.
+    An absent `model` is `gpt-4`; only `""` falls back to the assistant's model.
+    """
+    object: str = "run"
+    """
+    Ignored; the run's `object` is `thread.run`.
     """
     parallel_tool_calls: bool = False
     required_action: str | None = None
+    """
+    Not stored.
+    """
     response_format: str = "text"
-    status: RunStatus | None = None
-    tool_choice: str | None = "none"
+    status: RunStatus = "pending"
+    """
+    Ignored; a new run is `queued`.
+    """
+    tool_choice: str = "none"
+    """
+    Not stored; the run reads it back as `none`.
+    """
     truncation_strategy: TruncationStrategy | None = None
-    usage: dict[str, Any] | None = None
+    usage: Any | None = None
+    """
+    Any JSON value, null included (no `type`). Not stored; the run reads it back as `{}`.
+    """
     temperature: float = 0.7
+    """
+    The body's, or 0.7; never the assistant's.
+    """
     top_p: float = 0.9
-    tool_resources: dict[str, dict[str, Any]] | None = None
+    """
+    The body's, or 0.9; never the assistant's.
+    """
+    tool_resources: dict[str, Any] = {}
+    """
+    Resources per tool type; the values may be anything. The assistant's are never used.
+    """
 
 
 class Run(BaseModel):
@@ -513,8 +642,8 @@ class Run(BaseModel):
     The run's owner (the caller who created it).
     """
     assistant_id: str
-    cancelled_at: Annotated[int | None, Field(ge=0)]
-    completed_at: Annotated[int | None, Field(ge=0)]
+    cancelled_at: Annotated[int | None, Field(...)]
+    completed_at: Annotated[int | None, Field(...)]
     created_at: Annotated[int, Field(examples=[1795533609], ge=0)]
     """
     Seconds since the Unix epoch.
@@ -523,7 +652,7 @@ class Run(BaseModel):
     """
     Seconds since the Unix epoch.
     """
-    failed_at: Annotated[int | None, Field(ge=0)]
+    failed_at: Annotated[int | None, Field(...)]
     incomplete_details: Annotated[str | None, Field(...)]
     instructions: str
     last_error: Annotated[str | None, Field(...)]
@@ -535,7 +664,7 @@ class Run(BaseModel):
     parallel_tool_calls: bool
     required_action: Annotated[str | None, Field(...)]
     response_format: str
-    started_at: Annotated[int | None, Field(ge=0)]
+    started_at: Annotated[int | None, Field(...)]
     status: RunStatus
     thread_id: str
     tool_choice: str
@@ -567,19 +696,22 @@ class RunStatusUpdate(BaseModel):
 class RunFieldsUpdate(BaseModel):
     """
     Fields to set on a run. Only `started_at`, `completed_at`, `failed_at`, `last_error`,
-    `incomplete_details`, `current_turn`, `usage` and `meta_data` (merged) apply; other keys
-    are ignored. Timestamps are Unix seconds, never negative, as a run reads them back.
+    `incomplete_details`, `current_turn`, `usage` and `meta_data` (merged) apply; any other key
+    is ignored. Timestamps are integers of any sign (a negative one is stored and read back).
+    Intended: the types, the 256-character limit of `last_error` and `incomplete_details` and
+    an object `meta_data`; the real server validates nothing (a wrong type or a longer string
+    is a 500, a `meta_data` that is not an object wipes the run's metadata).
 
     """
 
     model_config = ConfigDict(
         extra="allow",
     )
-    started_at: Annotated[int | None, Field(ge=0)] = None
-    completed_at: Annotated[int | None, Field(ge=0)] = None
-    failed_at: Annotated[int | None, Field(ge=0)] = None
-    last_error: str | None = None
-    incomplete_details: str | None = None
+    started_at: int | None = None
+    completed_at: int | None = None
+    failed_at: int | None = None
+    last_error: Annotated[str | None, Field(max_length=256)] = None
+    incomplete_details: Annotated[str | None, Field(max_length=256)] = None
     current_turn: int | None = None
     usage: dict[str, Any] | None = None
     meta_data: Metadata | None = None
@@ -621,18 +753,50 @@ class PendingActionStatus(StrEnum):
     requires_action = "requires_action"
 
 
+class ExpiresAt(RootModel[str | None]):
+    root: Annotated[
+        str | None,
+        Field(
+            pattern="^(\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:?\\d{2})?)?|\\d+(\\.\\d+)?)$"
+        ),
+    ] = None
+    """
+    When the tool call expires: an ISO-8601 date-time (offset optional), a date
+    (`YYYY-MM-DD`), `YYYY-MM-DD HH:MM[:SS]`, or Unix seconds as a number or a numeric
+    string. Read back as an ISO string.
+
+    """
+
+
 class ActionCreate(BaseModel):
+    """
+    Unknown keys are ignored.
+    """
+
     id: str | None = None
     """
     Ignored; the server mints `act_…`.
     """
-    tool_name: Annotated[str, Field(min_length=1)]
-    run_id: Annotated[str, Field(min_length=1)]
+    tool_name: Annotated[str | None, Field(min_length=1)] = None
+    """
+    May be omitted (the action then has `tool_name: null`); when present it must be a
+    non-empty string: null, `""`, 0 or false are 422 `value_error` `Value error, Tool
+    name must be provided.`
+
+    """
+    run_id: str
     function_args: dict[str, Any] | None = {}
-    expires_at: Annotated[
-        str | None, Field(pattern="^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?(Z|[+-]\\d{2}:\\d{2})?$")
-    ] = None
+    expires_at: ExpiresAt | float | None = None
+    """
+    When the tool call expires: an ISO-8601 date-time (offset optional), a date
+    (`YYYY-MM-DD`), `YYYY-MM-DD HH:MM[:SS]`, or Unix seconds as a number or a numeric
+    string. Read back as an ISO string.
+
+    """
     status: str | None = "pending"
+    """
+    Free text (not an `ActionStatus`).
+    """
     tool_call_id: str | None = None
     turn_index: int | None = 0
     decision: dict[str, Any] | None = None
@@ -680,6 +844,14 @@ class ActionRead(BaseModel):
     result: dict[str, Any] | None = None
 
 
+class RunEventError(BaseModel):
+    """
+    The `data` of an `error` event of `GET /v1/runs/{run_id}/events`.
+    """
+
+    msg: str
+
+
 class PendingAction(BaseModel):
     """
     A pending tool call as the pending list and the run events stream describe it.
@@ -701,17 +873,37 @@ class StreamRequest(BaseModel):
 
     """
 
-    model: Annotated[str, Field(min_length=1)]
+    model: str
     """
-    A provider-prefixed model, e.g. `hyperbolic/deepseek-ai/DeepSeek-V3`.
+    A provider-prefixed model, e.g. `hyperbolic/deepseek-ai/DeepSeek-V3`. The prefix is one
+    of `hyperbolic/`, `together-ai/`, `ollama/`, `vllm/`, in any case, surrounding spaces
+    ignored; any other is 400 `Invalid or unknown model identifier prefix: '<model>'`.
+
     """
     api_key: str | None = None
-    thread_id: Annotated[str, Field(min_length=1)]
-    message_id: Annotated[str, Field(min_length=1)]
-    run_id: Annotated[str, Field(min_length=1)]
-    assistant_id: Annotated[str, Field(min_length=1)]
+    """
+    The provider's key. Every prefix but `ollama/` and `vllm/` needs one: without it
+    (absent, null or empty) the turn fails with `Missing API key.`.
+
+    """
+    thread_id: str
+    message_id: str
+    """
+    Not checked against anything.
+    """
+    run_id: str
+    """
+    An unknown run, `""` included, is 404.
+    """
+    assistant_id: str
     content: str | None = None
+    """
+    Not used.
+    """
     meta_data: dict[str, Any] | None = None
+    """
+    Not used.
+    """
     stream: bool = True
     """
     `true`: an SSE stream; `false`: one buffered JSON answer.
@@ -759,6 +951,43 @@ class ReasoningEvent(BaseModel):
     run_id: str | None = None
 
 
+class DecisionEvent(BaseModel):
+    """
+    The text of a `<decision>` block of the model's output.
+    """
+
+    type: Literal["decision"]
+    content: str
+    run_id: str | None = None
+
+
+class PlanEvent(BaseModel):
+    """
+    The text of a `<plan>` block of the model's output.
+    """
+
+    type: Literal["plan"]
+    content: str
+    run_id: str | None = None
+
+
+class ToolCallContent(BaseModel):
+    """
+    A tool call as the model gave it: the `content` of a `tool_call` frame.
+    """
+
+    name: str
+    """
+    The tool's name (`unknown_tool` when the model gave none).
+    """
+    arguments: Any
+    """
+    Normally the arguments as JSON text (`{"city": "Paris"}`, possibly `""`); any JSON
+    value, since a model may give a list or a number, which is passed through as is.
+
+    """
+
+
 class ToolCallManifestEvent(BaseModel):
     """
     The assistant called a consumer tool; an Action now exists and the run is `action_required`.
@@ -777,8 +1006,12 @@ class ToolCallManifestEvent(BaseModel):
 
 class ErrorEvent(BaseModel):
     """
-    An in-band error; no `[DONE]` follows. Intended: the text is in `error` (what the SDK
-    reads) and mirrored in `message`; the real server puts it in `content` or `message`.
+    An in-band error: the turn failed. The text is in `content` for the workers' and the
+    orchestrator's errors (`Missing API key.`, which carries no `run_id`; `Stream error: …`;
+    `Maximum conversation turns exceeded`), and `[DONE]` follows. It is in `message` for the
+    router's own error (`Unsupported Hyperbolic model: …`), after which the stream ends with
+    no `[DONE]`. The SDK reads `error`, then `message`, so a server may also put the text in
+    `error`.
 
     """
 
@@ -796,14 +1029,16 @@ class Tool(BaseModel):
     JSON Schema); platform tools are `{"type": "code_interpreter" | "web_search" | "file_search" | "computer"}`.
     A function may not be named like a platform tool (`code_interpreter`, `file_search`,
     `web_search`, `search_web_page`, `scroll_web_page`, `read_web_page`, `perform_web_search`,
-    `vector_store_search`, `computer`): 422.
+    `vector_store_search`, `computer`): 422 `value_error`. The server takes any object: `type`
+    is not required and a function needs no name. `function`, when present, must be an object
+    (intended: 422; the real server answers a plain 500 to a string or null `function`).
 
     """
 
     model_config = ConfigDict(
         extra="allow",
     )
-    type: Annotated[str, Field(examples=["function"])]
+    type: Annotated[str | None, Field(examples=["function"])] = None
     function: FunctionDefinition | None = None
 
 
@@ -812,20 +1047,41 @@ class AssistantCreate(BaseModel):
     A new assistant. The SDK sends all 20 keys, nulls included.
     """
 
-    id: Annotated[str | None, Field(pattern="^asst_[A-Za-z0-9]{22}$")] = None
+    id: Annotated[str | None, Field(max_length=64)] = None
     """
-    An optional pre-generated id; 400 when it is taken. The server mints `asst_…` otherwise.
+    An optional pre-generated id, any string; 400 when it is taken. The server mints
+    `asst_…` otherwise. At most 64 characters (intended; the real server answers 500 past
+    its column).
+
     """
-    name: Annotated[str, Field(examples=["Weather Bot"])]
-    description: str | None = ""
-    model: Annotated[str, Field(examples=["hyperbolic/deepseek-ai/DeepSeek-V3"])]
-    instructions: str | None = ""
+    name: Annotated[str, Field(examples=["Weather Bot"], max_length=128)]
+    """
+    At most 128 characters (intended; the real server answers 500 past its column).
+    """
+    description: Annotated[str, Field(max_length=256)] = ""
+    """
+    Not nullable. At most 256 characters (intended; the real server answers 500 past its column).
+    """
+    model: Annotated[str, Field(examples=["hyperbolic/deepseek-ai/DeepSeek-V3"], max_length=64)]
+    """
+    At most 64 characters (intended; the real server answers 500 past its column).
+    """
+    instructions: str = ""
+    """
+    Not nullable.
+    """
     tools: list[Tool] | None = None
     tool_resources: dict[str, dict[str, Any]] | None = None
+    """
+    Resources per tool type; each value must be an object.
+    """
     meta_data: dict[str, Any] | None = None
     top_p: Annotated[float, Field(ge=0.0, le=1.0)] = 1.0
     temperature: Annotated[float, Field(ge=0.0, le=2.0)] = 1.0
-    response_format: str = "auto"
+    response_format: Annotated[str, Field(max_length=64)] = "auto"
+    """
+    At most 64 characters (intended; the real server answers 500 past its column).
+    """
     max_tokens: Annotated[int | None, Field(ge=1)] = None
     max_turns: Annotated[int, Field(ge=1)] = 1
     agent_mode: bool = False
@@ -845,20 +1101,24 @@ class AssistantCreate(BaseModel):
 
 class AssistantUpdate(BaseModel):
     """
-    A partial update; only the keys sent change. Unknown keys are rejected (422). `meta_data` is replaced, not merged.
+    A partial update; only the keys sent change. Unknown keys are rejected (422). `meta_data`
+    is replaced, not merged. The fields an assistant always has (`name`, `model`, `top_p`,
+    `temperature`, `response_format`, `max_turns` and the five mode flags) take no null.
+    `users: null` removes every share. Lengths and ranges as for `AssistantCreate`.
+
     """
 
     model_config = ConfigDict(
         extra="forbid",
     )
-    name: str | None = None
-    description: str | None = None
-    model: str | None = None
+    name: Annotated[str | None, Field(max_length=128)] = None
+    description: Annotated[str | None, Field(max_length=256)] = None
+    model: Annotated[str | None, Field(max_length=64)] = None
     instructions: str | None = None
     meta_data: dict[str, Any] | None = None
     top_p: Annotated[float | None, Field(ge=0.0, le=1.0)] = None
     temperature: Annotated[float | None, Field(ge=0.0, le=2.0)] = None
-    response_format: str | None = None
+    response_format: Annotated[str | None, Field(max_length=64)] = None
     max_tokens: Annotated[int | None, Field(ge=1)] = None
     max_turns: Annotated[int | None, Field(ge=1)] = None
     agent_mode: bool | None = None
@@ -869,7 +1129,7 @@ class AssistantUpdate(BaseModel):
     tools: list[Tool] | None = None
     users: list[str] | None = None
     """
-    User ids to share the assistant with.
+    The ids of the users the assistant is shared with, replacing the shares; null removes every share.
     """
     vector_stores: list[str] | None = None
     """
@@ -937,9 +1197,39 @@ class RunReadDetailed(Run):
     actions: list[ActionRead]
 
 
-class StreamEvent(RootModel[StatusEvent | ContentEvent | ReasoningEvent | ToolCallManifestEvent | ErrorEvent]):
+class ToolCallEvent(BaseModel):
+    """
+    The model called a tool, as the model gave it; one per call, before `status: processing`
+    and the `tool_call_manifest`s. The SDK acts on the manifest, not on this frame.
+
+    """
+
+    type: Literal["tool_call"]
+    content: ToolCallContent
+    run_id: str | None = None
+
+
+class StreamEvent(
+    RootModel[
+        StatusEvent
+        | ContentEvent
+        | ReasoningEvent
+        | DecisionEvent
+        | PlanEvent
+        | ToolCallEvent
+        | ToolCallManifestEvent
+        | ErrorEvent
+    ]
+):
     root: Annotated[
-        StatusEvent | ContentEvent | ReasoningEvent | ToolCallManifestEvent | ErrorEvent,
+        StatusEvent
+        | ContentEvent
+        | ReasoningEvent
+        | DecisionEvent
+        | PlanEvent
+        | ToolCallEvent
+        | ToolCallManifestEvent
+        | ErrorEvent,
         Field(
             discriminator="type",
             examples=[{"type": "content", "content": "It is ", "run_id": "run_Bn4Kx7Qw2Er9Ty5Ui1Op3A"}],
@@ -947,8 +1237,11 @@ class StreamEvent(RootModel[StatusEvent | ContentEvent | ReasoningEvent | ToolCa
     ]
     """
     One `data:` frame of the completion stream. The stream is `data: {json}\\n\\n` frames and ends
-    with `data: [DONE]\\n\\n` (except after an `error` frame). A text turn is `status: started` →
-    `content`… → `status: processing` → `status: complete`; a tool turn ends with a
-    `tool_call_manifest` instead of `status: complete`, and the run is then `action_required`.
+    with `data: [DONE]\\n\\n`, except after the router's own `error` frame (the one with
+    `message`). A text turn is `status: started` → `content`… → `status: processing` →
+    `status: complete`. A consumer tool turn is `status: started` → `content`… →
+    `tool_call` (one per call) → `status: processing` → `tool_call_manifest` (one per call),
+    with no `status: complete`; the run is then `action_required`. `reasoning`, `decision`
+    and `plan` frames may come among the `content` frames.
 
     """

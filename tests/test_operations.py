@@ -91,14 +91,68 @@ def test_operation_with_a_body_or_constrained_query_documents_422(op: Operation)
         assert "422" in op.responses
 
 
+def _example_values(response: dict) -> list:
+    media = response["content"]["application/json"]
+    values = [resolve(example)["value"] for example in media.get("examples", {}).values()]
+    return values + ([media["example"]] if "example" in media else [])
+
+
+@pytest.mark.parametrize("op", [op for op in OPERATIONS if op.request_body], ids=lambda op: op.id)
+def test_operation_with_a_body_documents_the_400_and_422_of_body_parsing(op: Operation):
+    # Undecodable bytes are 400 and invalid JSON is 422 json_invalid, both before authentication.
+    assert {"detail": "There was an error parsing the body"} in _example_values(op.responses["400"])
+    json_invalid = [
+        item
+        for value in _example_values(op.responses["422"])
+        if isinstance(value["detail"], list)
+        for item in value["detail"]
+        if item["type"] == "json_invalid"
+    ]
+    assert json_invalid, "422 carries a json_invalid example"
+    for item in json_invalid:
+        assert item["loc"][0] == "body" and isinstance(item["loc"][1], int)
+        assert item["input"] == {} and "error" in item["ctx"]
+
+
+def test_the_body_parsing_rules_are_stated_once_for_the_whole_api():
+    description = " ".join(load_spec()["info"]["description"].split())
+    for phrase in ("There was an error parsing the body", "json_invalid", "before it authenticates", "401 first"):
+        assert phrase in description
+
+
+@pytest.mark.parametrize("op", [op for op in OPERATIONS if not op.request_body], ids=lambda op: op.id)
+def test_operation_without_a_body_does_not_document_body_parsing(op: Operation):
+    assert op.body["responses"].get("400") != {"$ref": "#/components/responses/BodyNotParsed"}
+    assert op.body["responses"].get("422") != {"$ref": "#/components/responses/BodyValidationError"}
+
+
+# A 422 that is either FastAPI's list or a string detail from the handler's own check.
+EITHER_422 = {"provisionUser"}
+
+
 @by_op
 def test_errors_use_the_fastapi_shapes(op: Operation):
     for status, response in op.responses.items():
         if status.startswith("2"):
             continue
         schema = response["content"]["application/json"]["schema"]
+        if status == "422" and op.id in EITHER_422:
+            assert schema == {
+                "oneOf": [{"$ref": "#/components/schemas/HTTPValidationError"}, {"$ref": "#/components/schemas/Error"}]
+            }
+            continue
         expected = "HTTPValidationError" if status == "422" else "Error"
         assert schema == {"$ref": f"#/components/schemas/{expected}"}, status
+
+
+def test_provision_user_answers_a_conflict_with_409_and_blank_values_with_a_string_422():
+    op = BY_ID["provisionUser"]
+    conflict = {"detail": "External reference and verified email resolve to different users"}
+    assert _example_values(op.responses["409"]) == [conflict]
+    assert op.body["responses"]["400"] == {"$ref": "#/components/responses/BodyNotParsed"}
+    details = [value["detail"] for value in _example_values(op.responses["422"])]
+    assert "email, full_name, external_reference and key_name are required" in details
+    assert any(isinstance(detail, list) for detail in details)
 
 
 @by_op
@@ -158,3 +212,15 @@ def test_links_name_existing_operations_and_all_their_path_parameters(op: Operat
                 assert set(body) <= set(schema["properties"]), f"{name} fills unknown body fields"
             for expression in [*link.get("parameters", {}).values(), *body.values()]:
                 assert re.fullmatch(r"\$(response|request)\.body#(/\w+)+|\$request\.path\.\w+", expression)
+
+
+def test_create_completion_documents_the_unknown_model_prefix_and_the_buffered_turn_failures():
+    op = BY_ID["createCompletion"]
+    details = [value["detail"] for value in _example_values(op.responses["400"])]
+    assert "Invalid or unknown model identifier prefix: 'gpt-4'" in details
+    failures = [value["detail"] for value in _example_values(op.responses["502"])]
+    assert "Missing API key." in failures
+    assert any(detail.startswith("Unsupported Hyperbolic model: hyperbolic/") for detail in failures)
+    assert {"Run not found", "Assistant not found.", "Thread not found"} <= {
+        value["detail"] for value in _example_values(op.responses["404"])
+    }
