@@ -279,13 +279,26 @@ def test_provisioning_links_an_existing_user_found_by_a_normalised_email(client,
     assert again["user"]["id"] == alice.id and again["user"]["email"] == "alice.new@example.com"
 
 
-def test_provisioning_an_email_and_a_reference_of_two_different_users_is_a_400(client, admin, alice):
+def test_provisioning_an_email_and_a_reference_of_two_different_users_is_a_409(client, admin, alice):
     provision(client, admin)
     response = client.post(
         "/v1/admin/users/provision", json={**GRACE, "email": alice.user["email"]}, headers=admin.headers
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json() == {"detail": "External reference and verified email resolve to different users"}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"email": "no-at-sign"}, {"full_name": "   "}, {"external_reference": "    "}, {"key_name": " "}],
+    ids=["email-without-at", "blank-name", "blank-reference", "blank-key-name"],
+)
+def test_provisioning_values_blank_once_trimmed_are_the_servers_string_422(client, admin, change):
+    response = client.post("/v1/admin/users/provision", json={**GRACE, **change}, headers=admin.headers)
+    assert (response.status_code, response.json()) == (
+        422,
+        {"detail": "email, full_name, external_reference and key_name are required"},
+    )
 
 
 def test_a_non_admin_cannot_provision_users(client, alice):

@@ -223,12 +223,30 @@ def test_an_update_replaces_metadata_and_tools_rather_than_merging(client, alice
     assert updated["tools"] == [WEATHER_TOOL]
 
 
-def test_nulls_clear_optional_fields_and_leave_required_ones(client, alice):
+def test_nulls_clear_optional_fields(client, alice):
     assistant = create(client, alice, **EVERYTHING)
-    body = {"max_tokens": None, "meta_data": None, "tools": None, "name": None, "temperature": None}
+    body = {"max_tokens": None, "meta_data": None, "tools": None}
     updated = client.put(f"/v1/assistants/{assistant['id']}", json=body, headers=alice.headers).json()
     assert (updated["max_tokens"], updated["meta_data"], updated["tools"]) == (None, None, [])
-    assert (updated["name"], updated["temperature"]) == (assistant["name"], assistant["temperature"])
+
+
+@pytest.mark.parametrize(
+    "field", ["name", "model", "top_p", "temperature", "response_format", "max_turns", "agent_mode"]
+)
+def test_a_null_for_a_field_every_read_requires_is_a_422_and_changes_nothing(client, alice, field):
+    # The real server stores some of these nulls, answers 500, and then fails every read.
+    assistant = create(client, alice, **EVERYTHING)
+    response = client.put(f"/v1/assistants/{assistant['id']}", json={field: None}, headers=alice.headers)
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", field]
+    assert client.get(f"/v1/assistants/{assistant['id']}", headers=alice.headers).json() == assistant
+
+
+def test_users_null_removes_every_share_as_the_real_server_does(client, alice, bob):
+    assistant = create(client, alice)
+    client.put(f"/v1/assistants/{assistant['id']}", json={"users": [bob.id]}, headers=alice.headers)
+    assert [a["id"] for a in client.get("/v1/assistants", headers=bob.headers).json()] == [assistant["id"]]
+    client.put(f"/v1/assistants/{assistant['id']}", json={"users": None}, headers=alice.headers)
+    assert client.get("/v1/assistants", headers=bob.headers).json() == []
 
 
 def test_vector_stores_and_webhooks_in_an_update_are_accepted_and_not_kept(client, alice):

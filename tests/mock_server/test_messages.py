@@ -44,7 +44,11 @@ def test_an_unknown_role_is_a_422_naming_the_field(client, alice, thread):
     response = client.post("/v1/messages", json=message_body(thread["id"], role="robot"), headers=alice.headers)
     assert response.status_code == 422
     (error,) = response.json()["detail"]
-    assert error["loc"] == ["body", "role"] and error["type"] == "enum"
+    assert error["loc"] == ["body", "role"] and error["type"] == "string_pattern_mismatch"
+
+
+def test_a_role_in_any_case_is_taken_and_stored_lower_case_as_the_real_server_does(post):
+    assert post(role="USER")["role"] == "user"
 
 
 def test_posting_to_an_unknown_thread_is_404(client, alice):

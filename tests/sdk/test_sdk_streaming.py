@@ -84,7 +84,12 @@ def test_the_sdk_tool_call_loop_runs_the_local_function_and_completes_the_run(ch
 def test_a_buffered_completion_returns_the_text_the_stream_would_have(chat):
     sdk, assistant, thread, run, stream = chat("Tell me about tides", tools=())
     answer = sdk.inference.create_completion_sync(
-        model=MODEL, thread_id=thread.id, message_id=stream.message_id, run_id=run.id, assistant_id=assistant.id
+        model=MODEL,
+        thread_id=thread.id,
+        message_id=stream.message_id,
+        run_id=run.id,
+        assistant_id=assistant.id,
+        api_key="provider-key",
     )
     saved = sdk.messages.list_messages(thread.id, order="desc", limit=1).data[0]
     text = answer["choices"][0]["message"]["content"]  # the SDK reshapes the buffered answer
@@ -116,6 +121,7 @@ def test_frames_reach_the_client_while_the_turn_is_still_running(chat, base_url)
         "message_id": stream.message_id,
         "run_id": run.id,
         "assistant_id": assistant.id,
+        "api_key": "provider-key",
     }
     with httpx.stream("POST", f"{base_url}/v1/completions", json=body, timeout=30) as response:
         lines = response.iter_lines()

@@ -95,11 +95,13 @@ def test_a_tool_call_moves_the_run_to_action_required_then_the_next_turn_complet
     assert run_of(run)["status"] == "completed"
 
 
-def test_an_error_rule_fails_the_run_with_an_error_frame_and_no_done(client, start, run_of):
+def test_an_error_rule_fails_the_run_with_a_workers_error_frame_then_done(client, start, run_of):
     run, body = start("please explode")
-    stream = events(client.post("/v1/completions", json=body))
-    assert stream[-1] == {
+    response = client.post("/v1/completions", json=body)
+    assert response.text.endswith("data: [DONE]\n\n")  # a worker's error, as on the real server
+    assert events(response)[-2] == {
         "type": "error",
+        "content": "Upstream model error",
         "run_id": run["id"],
         "error": "Upstream model error",
         "message": "Upstream model error",
