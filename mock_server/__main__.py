@@ -15,7 +15,8 @@ from mock_server.app import create_app
 from mock_server.collector import keep_pauses_short
 from mock_server.registry import StartupError
 from mock_server.seeding import FixtureError
-from mock_server.settings import DEFAULT_FIXTURES, Settings
+from mock_server.serving import raise_file_limit, server_config
+from mock_server.settings import DEFAULT_FIXTURES, ENVIRONMENT, LIMITS, Settings, SettingsError
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -39,24 +40,58 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--tokens-per-second", type=float, help="stream at a model's pace, e.g. 20 (the same as --stream-delay 0.05)"
     )
     parser.add_argument("--no-response-validation", action="store_true", help="skip checking responses")
+    parser.add_argument(
+        "--answer-from-examples",
+        action="append",
+        default=[],
+        metavar="OPERATION_ID",
+        help="answer an operation that has no handler from its contract examples (repeatable)",
+    )
     parser.add_argument("--log-level", default="warning", help="uvicorn log level (default: warning)")
+    limits = parser.add_argument_group("limits (also MOCK_<NAME>, e.g. MOCK_MAX_BODY_BYTES)")
+    defaults = Settings()
+    for name in LIMITS:
+        kind = ENVIRONMENT[name]
+        limits.add_argument(
+            f"--{name.replace('_', '-')}",
+            type=kind,
+            metavar=kind.__name__.upper(),
+            help=f"{LIMIT_HELP[name]} (default: {getattr(defaults, name)})",
+        )
     return parser.parse_args(argv)
+
+
+LIMIT_HELP = {
+    "max_sessions": "X-Mock-Session namespaces kept; the least recently used go first",
+    "max_session_name_length": "characters of an X-Mock-Session name (422 beyond)",
+    "max_body_bytes": "bytes of a request body (413 beyond)",
+    "max_header_bytes": "bytes of a request line and headers (431 beyond)",
+    "header_timeout": "seconds a request's headers may take to arrive (408 after)",
+    "body_timeout": "seconds a request body may pause between chunks (408 after)",
+    "keep_alive_timeout": "seconds an idle keep-alive connection stays open",
+    "max_connections": "open connections (503 beyond)",
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    settings = Settings.from_env(
-        host=args.host,
-        port=args.port,
-        admin_key=args.admin_key,
-        seed=args.seed,
-        fixtures=args.fixtures,
-        stream_delay=1 / args.tokens_per_second if args.tokens_per_second else args.stream_delay,
-        validate_responses=False if args.no_response_validation else None,
-    )
     try:
+        for name in LIMITS:
+            if getattr(args, name) is not None and getattr(args, name) <= 0:
+                raise SettingsError(f"--{name.replace('_', '-')} must be greater than 0")
+        settings = Settings.from_env(
+            host=args.host,
+            port=args.port,
+            admin_key=args.admin_key,
+            seed=args.seed,
+            fixtures=args.fixtures,
+            stream_delay=1 / args.tokens_per_second if args.tokens_per_second else args.stream_delay,
+            validate_responses=False if args.no_response_validation else None,
+            answer_from_examples=tuple(args.answer_from_examples) or None,
+            **{name: getattr(args, name) for name in LIMITS},
+        )
         app = create_app(settings)
-    except (FixtureError, StartupError, OSError) as error:
+    except (FixtureError, StartupError, SettingsError, OSError) as error:
         print(f"mock_server: cannot start: {error}", file=sys.stderr)
         return 2
     base_url = f"http://{settings.host}:{settings.port}"
@@ -64,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Admin API key: {app.mock.seed.admin_key}", flush=True)
     print(f"  export ENTITIES_BASE_URL={base_url} ENTITIES_API_KEY={app.mock.seed.admin_key}", flush=True)
     keep_pauses_short()  # the store keeps every row: collections must not walk it (see collector.py)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level)
+    raise_file_limit()
+    uvicorn.Server(server_config(app, settings, log_level=args.log_level)).run()
     return 0
 
 

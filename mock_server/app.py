@@ -84,6 +84,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
         wiring=wiring,
         routes=routes,
         max_body_bytes=settings.max_body_bytes,
+        body_timeout=settings.body_timeout,
     )
     render = error_renderer(wiring, routes)
     for error in ERRORS:

@@ -11,6 +11,7 @@ scope: the parsed JSON value, a form's fields and files, or the raw bytes.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -56,12 +57,16 @@ def is_json(mime: str | None) -> bool:
     return mime is None or mime == "application/json" or (mime.startswith("application/") and mime.endswith("+json"))
 
 
-async def read_body(receive: Receive, limit: int) -> bytes:
-    """The whole body (chunked or not); 413 once it passes `limit` bytes."""
+async def read_body(receive: Receive, limit: int, timeout: float) -> bytes:
+    """The whole body (chunked or not); 413 once it passes `limit` bytes, 408 when the client
+    pauses more than `timeout` seconds between chunks."""
     chunks: list[bytes] = []
     size = 0
     while True:
-        message = await receive()
+        try:
+            message = await asyncio.wait_for(receive(), timeout)
+        except TimeoutError:
+            raise ApiError(408, f"The request body stalled: nothing arrived for {timeout:g} s") from None
         if message["type"] == "http.disconnect":
             raise ApiError(400, "The client disconnected before sending the whole body")
         chunk = message.get("body", b"")
@@ -79,9 +84,17 @@ def _reject_constant(name: str) -> Any:
 
 def parse_json(raw: bytes) -> Any:
     """A JSON body as FastAPI reads it: 422 json_invalid for bad syntax (and for NaN/Infinity,
-    which FastAPI parses and then fails to answer), 400 for what it cannot decode."""
+    which FastAPI parses and then fails to answer), 400 for what it cannot decode; and, intended
+    where the real server stores what it then cannot answer, 422 string_unicode for a lone
+    surrogate."""
     try:
         return jsonio.loads(raw, parse_constant=_reject_constant)
+    except jsonio.LoneSurrogate as error:
+        # The real server takes it and then cannot store or answer it (a 500 for every later read).
+        message = "Input should be a valid string, unable to parse raw data as a unicode string"
+        raise RequestValidationFailed(
+            [validation_item("string_unicode", ["body", *error.path], message, None)]
+        ) from None
     except json.JSONDecodeError as error:
         item = validation_item("json_invalid", ["body", error.pos], "JSON decode error", {})
         item["ctx"] = {"error": error.msg}
@@ -114,8 +127,9 @@ async def parse_form(scope: Scope, raw: bytes) -> dict[str, Any]:
 
 
 class BodyParseOperation:
-    def __init__(self, next_app: ASGIApp, *, takes_body: bool, consumes: list[str], limit: int) -> None:
+    def __init__(self, next_app: ASGIApp, *, takes_body: bool, consumes: list[str], limit: int, timeout: float) -> None:
         self.next_app = next_app
+        self.timeout = timeout
         self.takes_body = takes_body
         # Forms are parsed only for an operation that takes one, as FastAPI parses them only for
         # a route with form fields; any other body is kept as bytes (and refused by validation).
@@ -124,7 +138,9 @@ class BodyParseOperation:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.takes_body:
-            raw = await read_body(receive, self.limit)
+            if int(_header(scope, b"content-length") or 0) > self.limit:  # refused before a byte is read
+                raise ApiError(413, f"The request body is larger than the limit of {self.limit} bytes")
+            raw = await read_body(receive, self.limit, self.timeout)
             mime, parameters = split_content_type(_header(scope, b"content-type"))
             if mime is not None:  # written canonically, so the validation stage reads the type as sent
                 _set_header(scope, b"content-type", "; ".join([mime, *(f"{k}={v}" for k, v in parameters.items())]))
@@ -162,15 +178,18 @@ def _replay(raw: bytes, receive: Receive) -> Receive:
 
 
 class BodyParseAPI(RoutedAPI[BodyParseOperation]):
-    def __init__(self, *args: Any, max_body_bytes: int, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, max_body_bytes: int, body_timeout: float, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.limit = max_body_bytes
+        self.timeout = body_timeout
         self.add_paths()
 
     def make_operation(self, operation: Any) -> BodyParseOperation:
         takes_body = bool(operation.request_body)
         consumes = list(operation.consumes) if takes_body else []
-        return BodyParseOperation(self.next_app, takes_body=takes_body, consumes=consumes, limit=self.limit)
+        return BodyParseOperation(
+            self.next_app, takes_body=takes_body, consumes=consumes, limit=self.limit, timeout=self.timeout
+        )
 
 
 class BodyParseMiddleware(RoutedMiddleware[BodyParseAPI]):

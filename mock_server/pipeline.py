@@ -29,6 +29,7 @@ import functools
 import logging
 from typing import Any
 
+import anyio
 from connexion.exceptions import BadRequestProblem, ProblemException, UnsupportedMediaTypeProblem
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware.abstract import ROUTING_CONTEXT, RoutedAPI, RoutedMiddleware
@@ -41,6 +42,7 @@ from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.routing import Router
 from starlette.types import Receive, Scope, Send
 
@@ -134,9 +136,18 @@ class OperationApp:
                 body = scope.get(PARSED_BODY, NOT_SENT)
                 arguments["body"] = None if body is NOT_SENT else body
             reply = await binding.handler(await self._context(scope), **arguments)
+        if _large(reply.body):
+            # Checking and writing a list of a hundred thousand rows takes a while: in a worker
+            # thread, so the event loop goes on serving everyone else meanwhile.
+            response = await anyio.to_thread.run_sync(self._checked, reply)
+        else:
+            response = self._checked(reply)
+        await response(scope, receive, send)
+
+    def _checked(self, reply: Reply) -> Response:
         if self.wiring.check:
-            reply = binding.check.check(reply)
-        await to_response(reply)(scope, receive, send)
+            reply = self.binding.check.check(reply)
+        return to_response(reply)
 
     async def _context(self, scope: Scope) -> Context:
         token = scope.get("extensions", {}).get("connexion_context", {}).get("token_info")
@@ -148,6 +159,13 @@ class OperationApp:
         name = session_name(sessions, _header(scope, SESSION_HEADER))
         session = sessions.peek(name) or await sessions.fresh(name)
         return Context(session, None, self.wiring.engine)
+
+
+LARGE_REPLY_ITEMS = 2_000
+
+
+def _large(body: Any) -> bool:
+    return isinstance(body, list) and len(body) > LARGE_REPLY_ITEMS
 
 
 def _header(scope: Scope, name: str) -> str | None:

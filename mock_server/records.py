@@ -15,10 +15,12 @@ def public(row: Row) -> Row:
     return {key: value for key, value in row.items() if not key.startswith("_")}
 
 
-def new_user(ids: IdFactory, clock: Clock, fields: Row, *, is_admin: bool = False) -> Row:
+def new_user(ids: IdFactory, clock: Clock, fields: Row, *, is_admin: bool = False, user_id: str | None = None) -> Row:
+    """A user. Its id is minted (a client's `id` is not a field of UserCreate, so it is ignored),
+    unless a fixture names one."""
     now = clock.iso()
     return {
-        "id": fields.get("id") or ids.new("user"),
+        "id": user_id or ids.new("user"),
         "email": fields.get("email"),
         "full_name": fields.get("full_name"),
         "given_name": fields.get("given_name"),
@@ -167,6 +169,14 @@ def new_action(ids: IdFactory, clock: Clock, body: Row) -> Row:
         "function_args": dict(body.get("function_args") or {}),
         "result": None,
     }
+
+
+# Runs waiting for something (a turn, tool output), which expire when their hour is up.
+WAITING_RUN_STATUSES = frozenset({"queued", "pending", "action_required", "processing", "retrying"})
+
+
+def overdue(run: Row, now: int) -> bool:
+    return run["status"] in WAITING_RUN_STATUSES and bool(run["expires_at"]) and now > run["expires_at"]
 
 
 def pending_action(action: Row, run: Row) -> Row:

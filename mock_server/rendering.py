@@ -47,15 +47,17 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
-async def _frames(events: AsyncIterator[Event], line_end: str) -> AsyncIterator[str]:
+async def _frames(events: AsyncIterator[Event], line_end: str) -> AsyncIterator[bytes]:
     try:
         async for event in events:
-            yield frame(event, line_end)
+            # A lone surrogate never enters the store; should one reach a frame, it goes out
+            # escaped (still JSON) rather than breaking the stream.
+            yield frame(event, line_end).encode("utf-8", "backslashreplace")
     except ContractBreach as breach:
         # The status line is gone already: say what broke in-band, and end the stream.
         logger.error("stream does not conform to openapi.yaml: %s", breach.detail)
         detail = f"Mock stream does not conform to the contract: {breach.detail}"
-        yield frame(Event({"type": "error", "message": detail, "error": detail}), line_end)
+        yield frame(Event({"type": "error", "message": detail, "error": detail}), line_end).encode()
     finally:
         close = getattr(events, "aclose", None)
         if close is not None:

@@ -14,7 +14,7 @@ from connexion.lifecycle import ConnexionRequest
 from connexion.security import ApiKeySecurityHandler
 
 from mock_server.auth import Principal, authenticate
-from mock_server.errors import ApiError
+from mock_server.errors import RequestValidationFailed, validation_item
 from mock_server.session import Session, SessionNameTooLong, Sessions
 
 SESSION_HEADER = "X-Mock-Session"
@@ -24,9 +24,11 @@ def session_name(sessions: Sessions, value: str | None) -> str:
     try:
         return sessions.key(value)
     except SessionNameTooLong:
-        raise ApiError(
-            400, f"{SESSION_HEADER} is longer than the limit of {sessions.max_name_length} characters"
-        ) from None
+        limit = sessions.max_name_length
+        message = f"String should have at most {limit} characters"
+        item = validation_item("string_too_long", ["header", SESSION_HEADER], message, value)
+        item["ctx"] = {"max_length": limit}
+        raise RequestValidationFailed([item]) from None
 
 
 async def authenticated(sessions: Sessions, key: str | None, session: str | None) -> tuple[Principal, Session]:

@@ -95,7 +95,7 @@ def _build_seed(fixtures: dict[str, Any], seed: int | None, admin_key: str | Non
         users.insert(0, {"ref": "admin", "full_name": "Mock Admin", "is_admin": True})
     admin_id = plain_admin_key = None
     for user in users:
-        row = new_user(ids, clock, user, is_admin=bool(user.get("is_admin")))
+        row = new_user(ids, clock, user, is_admin=bool(user.get("is_admin")), user_id=user.get("id"))
         tables["users"].append(row)
         refs[user.get("ref", row["id"])] = row["id"]
         if row["_is_admin"] and admin_id is None:

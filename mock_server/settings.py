@@ -33,16 +33,57 @@ class Settings:
     max_sessions: int = 1_000
     max_session_name_length: int = 128
     max_body_bytes: int = 10 * 1024 * 1024
+    # The HTTP server's limits (serving.py): a request's head (431 beyond), the seconds a head may
+    # take to arrive (408) and a body may pause between chunks (408), an idle keep-alive's
+    # seconds, and open connections (503 beyond).
+    max_header_bytes: int = 64 * 1024
+    header_timeout: float = 10.0
+    body_timeout: float = 10.0
+    keep_alive_timeout: int = 5
+    max_connections: int = 1_000
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
-        """Settings from MOCK_* environment variables, then explicit overrides."""
+        """Settings from `MOCK_<NAME>` environment variables (MOCK_SEED, MOCK_MAX_BODY_BYTES…),
+        then explicit overrides; SettingsError names a value that does not read as its type."""
         env: dict[str, object] = {}
-        if key := os.environ.get("MOCK_ADMIN_KEY"):
-            env["admin_key"] = key
-        if seed := os.environ.get("MOCK_SEED"):
-            env["seed"] = int(seed)
-        if fixtures := os.environ.get("MOCK_FIXTURES"):
-            env["fixtures"] = Path(fixtures)
+        for name in ENVIRONMENT:
+            text = os.environ.get(f"MOCK_{name.upper()}")
+            if text:
+                env[name] = _read(name, text, f"MOCK_{name.upper()}")
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**env)  # type: ignore[arg-type]
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names it."""
+
+
+# The settings the environment may give, with the type each is read as.
+ENVIRONMENT: dict[str, type] = {
+    "admin_key": str,
+    "seed": int,
+    "fixtures": Path,
+    "stream_delay": float,
+    "max_sessions": int,
+    "max_session_name_length": int,
+    "max_body_bytes": int,
+    "max_header_bytes": int,
+    "header_timeout": float,
+    "body_timeout": float,
+    "keep_alive_timeout": int,
+    "max_connections": int,
+}
+# Limits and their CLI flags (`--max-body-bytes` …): each must be positive.
+LIMITS = tuple(name for name in ENVIRONMENT if name.startswith(("max_", "header_", "body_", "keep_")))
+
+
+def _read(name: str, text: str, source: str) -> object:
+    kind = ENVIRONMENT[name]
+    try:
+        value = kind(text)
+    except ValueError:
+        raise SettingsError(f"{source}={text!r} is not a valid {kind.__name__}") from None
+    if name in LIMITS and value <= 0:  # type: ignore[operator]
+        raise SettingsError(f"{source}={text!r} must be greater than 0")
+    return value

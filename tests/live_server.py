@@ -12,6 +12,9 @@ from typing import Any
 
 import uvicorn
 
+from mock_server.serving import server_config
+from mock_server.settings import Settings
+
 
 @contextlib.contextmanager
 def serve(app: Any) -> Iterator[str]:
@@ -19,7 +22,7 @@ def serve(app: Any) -> Iterator[str]:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(server_config(app, Settings(), lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -9,7 +9,8 @@ from collections.abc import AsyncIterator
 
 from mock_server.engine.sse import PING, STREAM_HEADERS
 from mock_server.engine.turns import TERMINAL
-from mock_server.records import pending_action
+from mock_server.ids import Clock
+from mock_server.records import overdue, pending_action
 from mock_server.reply import Event, Reply, event_stream
 from mock_server.store import Store
 
@@ -17,17 +18,20 @@ POLL_SECONDS = 0.05
 PING_SECONDS = 15.0
 
 
-def run_event_stream(store: Store, run_id: str, *, poll: float = POLL_SECONDS) -> Reply:
+def run_event_stream(store: Store, clock: Clock, run_id: str, *, poll: float = POLL_SECONDS) -> Reply:
     # CRLF line endings, as sse-starlette frames events on the real server.
-    return event_stream(_watch(store, run_id, poll), headers=STREAM_HEADERS, line_end="\r\n")
+    return event_stream(_watch(store, clock, run_id, poll), headers=STREAM_HEADERS, line_end="\r\n")
 
 
-async def _watch(store: Store, run_id: str, poll: float) -> AsyncIterator[Event]:
+async def _watch(store: Store, clock: Clock, run_id: str, poll: float) -> AsyncIterator[Event]:
     last_ping = time.monotonic()
     while True:
         run = await store.runs.get(run_id)
         if run is None:
             yield Event({"msg": "run not found"}, event="error")
+            return
+        if overdue(run, clock.peek()):  # its hour is up: it will never need tool output
+            await store.runs.update(run_id, {"status": "expired"})
             return
         if run["status"] == "action_required":
             pending = [pending_action(action, run) for action in await store.actions.pending_of_run(run_id)]

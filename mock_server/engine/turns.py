@@ -117,6 +117,10 @@ class TurnRunner:
             yield {"type": "status", "status": "processing", "run_id": rid}
             manifest = await self._finish(turn)
             yield manifest or {"type": "status", "status": "complete", "run_id": rid}
+        except Exception as error:  # a turn that breaks for any reason ends the run, and says so
+            failed = Turn(error=f"The turn failed: {type(error).__name__}", breaks_stream=True)
+            await self._fail(failed.error or "")
+            yield self._error(failed)
         finally:
             if not self.finished and not await self.cancelled():
                 await (self._finish(turn) if turn.error is None else self._fail(turn.error))

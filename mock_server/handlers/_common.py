@@ -7,7 +7,7 @@ from typing import Any
 
 from mock_server.context import Context
 from mock_server.errors import ApiError, admin_required, forbidden, not_found
-from mock_server.records import Row, public
+from mock_server.records import Row, overdue, public
 from mock_server.store import Page
 
 ASSISTANT_DENIED = "You do not have permission to access this assistant."
@@ -75,13 +75,21 @@ async def thread_for(ctx: Context, thread_id: str, *, write: bool = False, detai
     return thread
 
 
+async def current(ctx: Context, run: Row) -> Row:
+    """The run as it stands now: one left waiting past its `expires_at` is expired (intended; the
+    real server never expires a run), so no reader sees it queued for ever."""
+    if overdue(run, ctx.clock.peek()):
+        return await ctx.store.runs.update(run["id"], {"status": "expired"}) or run
+    return run
+
+
 async def run_for(ctx: Context, run_id: str) -> Row:
     run = await ctx.store.runs.get(run_id)
     if run is None:
         raise not_found("Run")
     if run["user_id"] != ctx.caller.user_id:
         raise forbidden(RUN_DENIED)
-    return run
+    return await current(ctx, run)
 
 
 def envelope(page: Page, view: Any = public) -> dict[str, Any]:

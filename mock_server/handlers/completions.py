@@ -32,6 +32,8 @@ async def _trusted_run(ctx: Context, body: dict[str, Any]) -> Row:
         raise forbidden("Thread ID does not match the run.")
     if body["assistant_id"] != run["assistant_id"]:
         raise forbidden("Assistant ID does not match the run.")
+    if await ctx.store.threads.get(run["thread_id"]) is None:  # intended: no reply into a thread that is gone
+        raise not_found("Thread")
     assistant = await ctx.store.assistants.get(run["assistant_id"])
     if assistant is None or assistant.get("_deleted_at") is not None:
         raise ApiError(404, "Assistant not found.")

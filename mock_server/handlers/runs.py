@@ -12,6 +12,7 @@ from mock_server.errors import ApiError, forbidden, not_found
 from mock_server.handlers._common import (
     ASSISTANT_USE_DENIED,
     bad_request,
+    current,
     envelope,
     may_use_assistant,
     run_for,
@@ -20,6 +21,7 @@ from mock_server.handlers._common import (
 from mock_server.records import Row, new_run, public
 from mock_server.registry import Operations
 from mock_server.reply import Reply, ok
+from mock_server.store import Page
 
 operations = Operations()
 FIELDS_WHITELIST = ("started_at", "completed_at", "failed_at", "last_error", "incomplete_details", "usage")
@@ -95,13 +97,17 @@ async def update_run_metadata(ctx: Context, run_id: str, body: dict[str, Any]) -
 async def list_runs_by_thread(ctx: Context, thread_id: str, limit: int, order: str = "asc") -> Reply:
     await thread_for(ctx, thread_id)
     page = await ctx.store.runs.page_of_user(ctx.caller.user_id, order=order, limit=limit, thread_id=thread_id)  # type: ignore[arg-type]
-    return ok(envelope(page))
+    return ok(envelope(await _current_page(ctx, page)))
 
 
 @operations("listRuns")
 async def list_runs(ctx: Context, limit: int, order: str = "asc", thread_id: str | None = None) -> Reply:
     page = await ctx.store.runs.page_of_user(ctx.caller.user_id, order=order, limit=limit, thread_id=thread_id)  # type: ignore[arg-type]
-    return ok(envelope(page))
+    return ok(envelope(await _current_page(ctx, page)))
+
+
+async def _current_page(ctx: Context, page: Page) -> Page:
+    return Page([await current(ctx, run) for run in page.rows], page.has_more)
 
 
 @operations("deleteRun")
@@ -114,4 +120,4 @@ async def delete_run(ctx: Context, run_id: str) -> Reply:
 @operations("streamRunEvents")
 async def stream_run_events(ctx: Context, run_id: str) -> Reply:
     await run_for(ctx, run_id)  # ownership is checked once, before the stream opens
-    return run_event_stream(ctx.store, run_id)
+    return run_event_stream(ctx.store, ctx.clock, run_id)

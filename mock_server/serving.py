@@ -1,0 +1,145 @@
+"""The HTTP server around the app: uvicorn, with the limits a mock left running all day needs.
+
+uvicorn's httptools protocol keeps reading a request's head for as long as a client sends it,
+however large or slow: a 100 MB header stalls everyone, and a socket that sends a byte every few
+seconds (or nothing) is held for good. `GuardedProtocol` bounds both, in the protocol itself,
+since the app only sees a request once its head is complete:
+
+- a request line and headers of more than `max_header_bytes` together: 431, and the connection
+  closes;
+- a head not complete `header_timeout` seconds after the connection opened (or after the
+  previous answer): 408, and the connection closes. That also closes idle sockets.
+
+A body that stalls between chunks is the app's to time out (bodies.read_body: 408), and how much
+it may send is the app's limit (413). uvicorn's `limit_concurrency` answers 503 past a number of
+connections, before the process runs out of file descriptors.
+
+The protocol is uvicorn's HttpToolsProtocol, extended where its parser calls back
+(tests/mock_server/test_serving.py names each method used, for uvicorn upgrades).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import resource
+from typing import Any
+
+import uvicorn
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from mock_server.settings import Settings
+
+REASONS = {408: b"Request Timeout", 431: b"Request Header Fields Too Large"}
+
+
+class GuardedProtocol(HttpToolsProtocol):
+    max_header_bytes = 64 * 1024
+    header_timeout = 10.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._head_bytes = 0
+        self._head_timer: asyncio.TimerHandle | None = None
+        self._refused = False
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._refused:
+            return
+        super().data_received(data)
+
+    def send_400_response(self, msg: str) -> None:
+        if not self._refused:  # the parser's error after a refusal of ours: answered already
+            super().send_400_response(msg)
+
+    def on_message_begin(self) -> None:
+        super().on_message_begin()
+        self._head_bytes = 0
+        if self._head_timer is None:
+            self._arm()
+
+    def on_url(self, url: bytes) -> None:
+        self._count(len(url))
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._count(len(name) + len(value) + 4)
+        super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        self._disarm()
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._arm()  # the next request's head, or an idle keep-alive, has the same time
+
+    def _count(self, size: int) -> None:
+        self._head_bytes += size
+        if self._head_bytes > self.max_header_bytes:
+            self._refuse(431, f"The request line and headers are larger than {self.max_header_bytes} bytes")
+            raise ValueError("head too large")  # stops the parser; data_received then reads nothing more
+
+    def _arm(self) -> None:
+        self._disarm()
+        self._head_timer = self.loop.call_later(self.header_timeout, self._head_expired)
+
+    def _disarm(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_expired(self) -> None:
+        self._head_timer = None
+        if self.transport.is_closing():
+            return
+        if self._head_bytes or self.cycle is None or self.cycle.response_complete:
+            if self._head_bytes:
+                self._refuse(408, f"The request's headers did not arrive within {self.header_timeout:g} s")
+            else:
+                self.transport.close()  # an idle connection: nothing to answer
+
+    def _refuse(self, status: int, detail: str) -> None:
+        self._refused = True
+        body = b'{"detail":"' + detail.encode() + b'"}'
+        head = b"HTTP/1.1 %d %s\r\ncontent-type: application/json\r\ncontent-length: %d\r\nconnection: close\r\n\r\n"
+        self.transport.write(head % (status, REASONS[status], len(body)) + body)
+        self.transport.close()
+
+
+def protocol_for(settings: Settings) -> type[GuardedProtocol]:
+    """The protocol class with this run's limits (uvicorn builds one instance per connection)."""
+    return type(
+        "GuardedProtocol",
+        (GuardedProtocol,),
+        {"max_header_bytes": settings.max_header_bytes, "header_timeout": settings.header_timeout},
+    )
+
+
+def server_config(app: Any, settings: Settings, **overrides: Any) -> uvicorn.Config:
+    options: dict[str, Any] = {
+        "host": settings.host,
+        "port": settings.port,
+        "http": protocol_for(settings),
+        "timeout_keep_alive": settings.keep_alive_timeout,
+        "limit_concurrency": settings.max_connections,
+        "log_level": "warning",
+    }
+    return uvicorn.Config(app, **{**options, **overrides})
+
+
+def raise_file_limit() -> None:
+    """As many open files as the system lets this process have: every connection holds one."""
+    with contextlib.suppress(ValueError, OSError):
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if soft < hard:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
