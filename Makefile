@@ -4,7 +4,11 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PY_STAMP := $(VENV)/.installed
+# Two installs into the one .venv, each redone only when the packaging changes: `make serve` needs the
+# base install (the mock's runtime), every other target the dev extra (a superset of it).
+SERVE_STAMP := $(VENV)/.installed-serve
+DEV_STAMP := $(VENV)/.installed-dev
+PACKAGING := pyproject.toml setup.py MANIFEST.in
 NODE_STAMP := node_modules/.installed
 REDOCLY := node_modules/.bin/redocly
 BENCH_STAMP := bench/node_modules/.installed
@@ -17,19 +21,26 @@ ENSURE_WRK := command -v wrk >/dev/null 2>&1 || $(SUDO) apt-get install -y wrk |
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-install: $(PY_STAMP) $(NODE_STAMP) ## Create .venv and node_modules with every tool (idempotent)
+install: $(DEV_STAMP) $(NODE_STAMP) ## Create .venv (the dev extra: every tool) and node_modules (idempotent)
 
-$(PY_STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+
+$(SERVE_STAMP): $(PACKAGING) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
+
+# The dev extra holds the base install, so it counts as the serve install too.
+$(DEV_STAMP): $(PACKAGING) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(SERVE_STAMP)
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-serve: $(PY_STAMP) ## Run the mock on http://127.0.0.1:9000 (ARGS="--seed 1 --admin-key ..." to pass options)
+serve: $(SERVE_STAMP) ## Run the mock on http://127.0.0.1:9000, installing only its runtime (ARGS="--seed 1 --admin-key ...")
 	$(BIN)/python -m mock_server $(ARGS)
 
 lint: install ## Lint the Python code and the contract (openapi-spec-validator, Redocly recommended rules)
@@ -38,24 +49,24 @@ lint: install ## Lint the Python code and the contract (openapi-spec-validator, 
 	$(BIN)/openapi-spec-validator openapi.yaml
 	$(REDOCLY) lint openapi.yaml --config redocly.yaml --format=stylish
 
-models: $(PY_STAMP) ## Regenerate codegen/models.py from openapi.yaml
+models: $(DEV_STAMP) ## Regenerate codegen/models.py from openapi.yaml
 	$(BIN)/python -m codegen
 
-check-models: $(PY_STAMP) ## Fail when codegen/models.py is stale (regenerate with `make models`)
+check-models: $(DEV_STAMP) ## Fail when codegen/models.py is stale (regenerate with `make models`)
 	$(BIN)/python -m codegen --check
 
 test: lint check-models ## Lint, check the generated models for drift, run the test suite
 	$(BIN)/pytest
 
-contract: $(PY_STAMP) ## Check a server against the contract: BASE_URL=… API_KEY=… [ADMIN_KEY=…] [ARGS="--junit out.xml"]
+contract: $(DEV_STAMP) ## Check a server against the contract: BASE_URL=… API_KEY=… [ADMIN_KEY=…] [ARGS="--junit out.xml"]
 	@test -n "$(BASE_URL)" && test -n "$(API_KEY)" || { echo "usage: make contract BASE_URL=http://127.0.0.1:9000 API_KEY=… [ADMIN_KEY=…] [ARGS=…]" >&2; exit 2; }
 	$(BIN)/python -m contract_tests $(ARGS)  # reads BASE_URL, API_KEY, ADMIN_KEY from the environment: no key in the log
 
-bench: $(PY_STAMP) $(BENCH_STAMP) ## Benchmark the mock against Prism and a bare Starlette app (ARGS="--rounds 5 --duration 10")
+bench: $(DEV_STAMP) $(BENCH_STAMP) ## Benchmark the mock against Prism and a bare Starlette app (ARGS="--rounds 5 --duration 10")
 	@$(ENSURE_WRK)
 	$(BIN)/python -m bench.run $(ARGS)
 
-profile: $(PY_STAMP) ## Profile the mock under the bench's load with py-spy (ARGS="--scenario create_message")
+profile: $(DEV_STAMP) ## Profile the mock under the bench's load with py-spy (ARGS="--scenario create_message")
 	@$(ENSURE_WRK)
 	$(BIN)/python -m bench.profile $(ARGS)
 
@@ -63,5 +74,5 @@ $(BENCH_STAMP): bench/package.json bench/package-lock.json
 	npm ci --prefix bench --no-audit --no-fund --loglevel=error
 	touch $@
 
-clean: ## Remove the virtualenv, node_modules and caches
-	rm -rf $(VENV) node_modules bench/node_modules .pytest_cache .ruff_cache
+clean: ## Remove the virtualenv, node_modules, caches and build artefacts
+	rm -rf $(VENV) node_modules bench/node_modules .pytest_cache .ruff_cache dist build *.egg-info

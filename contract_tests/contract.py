@@ -11,12 +11,25 @@ import functools
 import os
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-DEFAULT_SPEC = Path(__file__).resolve().parent.parent / "openapi.yaml"
+
+def _find_contract() -> Path:
+    """openapi.yaml: the package's own copy in an installed wheel (setup.py's build step puts it
+    there), else the repository root's, the single source of truth, in a checkout or an editable
+    install. The mock finds its copy the same way (`mock_server.settings`); this suite imports
+    nothing from it, so it checks the mock exactly as it checks any other server."""
+    packaged = resources.files(__package__) / "openapi.yaml"
+    if isinstance(packaged, Path) and packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "openapi.yaml"
+
+
+DEFAULT_SPEC = _find_contract()
 SPEC_ENV = "CONTRACT_TESTS_SPEC"
 METHODS = ("get", "put", "post", "delete", "patch")
 _PREFIX = re.compile(r"^\^([a-z]+_)")

@@ -7,9 +7,10 @@ the environment."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
+
+import tomli_w
 
 from contract_tests import probes
 from contract_tests.contract import Contract
@@ -71,44 +72,5 @@ def _per_operation(options: Options, contract: Contract) -> list[dict[str, Any]]
 
 
 def to_toml(config: dict[str, Any]) -> str:
-    """Just enough TOML for `build`'s output: scalars, arrays, tables and arrays of tables."""
-    lines: list[str] = []
-    _table(config, [], lines)
-    return "\n".join(lines).strip() + "\n"
-
-
-def _table(table: dict[str, Any], path: list[str], lines: list[str]) -> None:
-    nested = {k: v for k, v in table.items() if isinstance(v, dict)}
-    arrays = {k: v for k, v in table.items() if _is_tables(v)}
-    for key, value in table.items():
-        if key not in nested and key not in arrays:
-            lines.append(f"{_key(key)} = {_value(value)}")
-    for key, value in nested.items():
-        scalars = any(not isinstance(item, dict) and not _is_tables(item) for item in value.values())
-        if scalars or not value:  # a table of tables alone needs no header of its own
-            lines.extend(["", f"[{'.'.join(_key(k) for k in [*path, key])}]"])
-        _table(value, [*path, key], lines)
-    for key, items in arrays.items():
-        for item in items:
-            lines.extend(["", f"[[{'.'.join(_key(k) for k in [*path, key])}]]"])
-            _table(item, [*path, key], lines)
-
-
-def _is_tables(value: Any) -> bool:
-    return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
-
-
-def _key(key: str) -> str:
-    return key if key.replace("-", "").replace("_", "").isalnum() else json.dumps(key)
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return json.dumps(value)  # a JSON string is a valid TOML basic string
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(item) for item in value) + "]"
-    raise TypeError(f"cannot write {value!r} as TOML")
+    """`build`'s output as TOML: tables, arrays of tables (`[[operations]]`), quoted dotted keys."""
+    return tomli_w.dumps(config)

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-SPEC_PATH = PACKAGE_DIR.parent / "openapi.yaml"
+
+
+def find_contract() -> Path:
+    """openapi.yaml: the package's own copy in an installed wheel (setup.py's build step puts it
+    there), else the repository root's, the single source of truth, in a checkout or an editable
+    install. `contract_tests.contract` finds its copy the same way, without importing this."""
+    packaged = resources.files(__package__) / "openapi.yaml"
+    if isinstance(packaged, Path) and packaged.is_file():
+        return packaged
+    return PACKAGE_DIR.parent / "openapi.yaml"
+
+
+SPEC_PATH = find_contract()
 DEFAULT_FIXTURES = PACKAGE_DIR / "fixtures" / "default.yaml"
 
 
