@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import json
 
-from contract_tests import contract, coverage, results
+from contract_tests import contract, coverage, reproduce, results
 
 SPEC = contract.load()
 
@@ -48,7 +48,7 @@ def _scenario(status: int, checks: list[dict[str, object]]) -> dict[str, object]
     }
 
 
-def test_the_ndjson_report_gives_requests_findings_with_a_curl_and_errors(tmp_path):
+def test_the_ndjson_report_gives_requests_every_failed_check_with_its_request_and_errors(tmp_path):
     failure = {"operation": "POST /v1/threads", "title": "Server error", "message": "", "type": "ServerError"}
     events = [
         _scenario(500, [{"name": "not_a_server_error", "status": "failure", "failure_info": {"failure": failure}}]),
@@ -61,15 +61,18 @@ def test_the_ndjson_report_gives_requests_findings_with_a_curl_and_errors(tmp_pa
     run = results.read(path)
     assert run.finished and run.seconds == 1.5 and run.test_cases == 2
     assert run.exercised == {("POST /v1/threads", 500)}
-    (finding,) = run.findings  # the same failure found twice is reported once
-    assert (finding.operation, finding.check, finding.response) == (
+    assert len(run.failures) == 2  # each sighting is kept: grouping counts them
+    first = run.failures[0]
+    assert (first.where, first.check, first.status, first.response, first.cause) == (
         "POST /v1/threads",
         "not_a_server_error",
+        500,
         "[500] oops",
+        "Server error: answered 500",
     )
-    assert finding.reproduce == (
+    assert reproduce.curl(first.request, tmp_path) == (
         "curl -X POST -H \"X-API-Key: $API_KEY\" -H 'Content-Type: application/json' "
-        "-d '{\"meta_data\": {}}' http://127.0.0.1:9000/v1/threads"
+        "--data-binary '{\"meta_data\": {}}' http://127.0.0.1:9000/v1/threads"
     )
     assert run.errors == ["GET /v1/runs: Timeout: read timed out"]
 
