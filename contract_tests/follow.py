@@ -79,5 +79,8 @@ class Follower:
 
 
 def _phase(payload: dict[str, Any]) -> str:
+    """The phase an event names; "" for one the options turned off (Schemathesis still announces it)."""
     phase = payload.get("phase")
-    return phase.get("name", "") if isinstance(phase, dict) else str(phase or "")
+    if isinstance(phase, dict):
+        return phase.get("name", "") if phase.get("is_enabled", True) else ""
+    return str(phase or "")

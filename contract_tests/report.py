@@ -63,7 +63,8 @@ def _blocked(outcome: Outcome) -> list[str]:
             f"{status}{' ' + _short(body) if body else ''} (tried by {', '.join(blocked.by)})"
         )
         if blocked.untested:
-            lines.append(f"  therefore not tested: {', '.join(blocked.untested)} ({len(blocked.untested)} operations)")
+            untested = f"{', '.join(blocked.untested)} ({_plural(len(blocked.untested), 'operation')})"
+            lines.append(f"  therefore not tested: {untested}")
         if blocked.workflows:
             lines.append(f"  and these workflows stopped there: {', '.join(blocked.workflows)}")
     return lines
@@ -178,7 +179,7 @@ def _count(outcome: Outcome) -> dict[str, int]:
 
 def _verdict(outcome: Outcome) -> str:
     untested = outcome.untested
-    also = f"; {len(untested)} operations untested (no documented success seen)" if untested else ""
+    also = f"; {_plural(len(untested), 'operation')} untested (no documented success seen)" if untested else ""
     known = len(outcome.known_findings)
     if not outcome.broken:
         if known:
@@ -189,10 +190,10 @@ def _verdict(outcome: Outcome) -> str:
     if new:
         operations = {f.where for f in new if f.where in outcome.matrix.contract.by_label}
         workflows = {w for f in new for w in f.workflows}
-        where = [f"{len(operations)} operations"] + ([f"{len(workflows)} workflows"] if workflows else [])
-        parts.append(f"{len(new)} {'new findings' if outcome.comparison else 'findings'} ({', '.join(where)})")
+        where = [_plural(len(operations), "operation")] + ([_plural(len(workflows), "workflow")] if workflows else [])
+        parts.append(f"{_plural(len(new), 'new finding' if outcome.comparison else 'finding')} ({', '.join(where)})")
     if outcome.run.errors:
-        parts.append(f"{len(outcome.run.errors)} errors")
+        parts.append(_plural(len(outcome.run.errors), "error"))
     if outcome.below_coverage:
         parts.append("coverage below the minimum")
     return f"Result: the contract is broken: {', '.join(parts)}{also} (exit 1)"
@@ -201,3 +202,7 @@ def _verdict(outcome: Outcome) -> str:
 def _short(text: str, limit: int = SHORT) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
