@@ -82,7 +82,7 @@ class Progress:
         with self._lock:
             seconds = self.clock() - self._started
             counts = f"{self._done}/{self._total} {self._unit}, " if self._total else ""
-            self._line(f"{PREFIX}{self._phase}: finished in {seconds:.1f} s, {counts}{self._requests} requests")
+            self._line(f"{PREFIX}{self._phase}: finished in {seconds:.1f} s, {counts}{_requests(self._requests)}")
             self._phase = None
 
     def _draw(self, now: float) -> None:
@@ -90,7 +90,7 @@ class Progress:
         if self._total:
             filled = min(BAR_WIDTH, BAR_WIDTH * self._done // self._total)
             parts.append(f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {self._done}/{self._total}")
-        parts.append(f"{self._requests} requests")
+        parts.append(_requests(self._requests))
         parts.append(f"{now - self._started:.0f} s")
         if self._current:
             parts.append(self._current)
@@ -102,3 +102,7 @@ class Progress:
         # On a terminal, a finished or started line replaces the live one and stays above it.
         self.stream.write(("\r\x1b[2K" if self.live else "") + text + "\n")
         self.stream.flush()
+
+
+def _requests(count: int) -> str:
+    return f"{count} request{'' if count == 1 else 's'}"

@@ -24,7 +24,7 @@ SESSION = "contract-run-1"
 # quick: createAssistant's coverage phase alone takes seconds, so Schemathesis leaves threads behind.
 FEW = ["createThread", "getThread", "deleteThread", "getAssistant", "listAssistants"]
 PHASE_LINE = re.compile(
-    r"^contract_tests: (?P<phase>[a-z: ]+): (?:started(?: \(\d+ \w+\))?|finished in \d+\.\d s, .*requests)$"
+    r"^contract_tests: (?P<phase>[a-z: ]+): (?:started(?: \(\d+ \w+\))?|finished in \d+\.\d s, .*requests?)$"
 )
 
 
