@@ -70,15 +70,13 @@ class Stream:
 
 @dataclass
 class CallLog:
-    """What every caller made from one Client shares: the requests they sent, the Breaks they
-    raised (the report finds a workflow's request there) and who wants to hear of each request."""
+    """What every caller made from one Client shares: the Breaks they raised (the report finds a
+    workflow's request there) and who wants to hear of each request they send (the progress)."""
 
-    requests: int = 0
     breaks: list[Break] = field(default_factory=list)
     on_request: Callable[[str], None] | None = None  # called with the operation's label
 
     def sent(self, operation: Operation) -> None:
-        self.requests += 1
         if self.on_request is not None:
             self.on_request(operation.label)
 

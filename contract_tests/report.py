@@ -117,7 +117,8 @@ def _finding(finding: Finding, operation: Operation | None) -> list[str]:
         seen.append(f"{finding.requests} Schemathesis request{'s' if finding.requests > 1 else ''}")
     if finding.workflows:
         seen.append(f"workflow{'s' if len(finding.workflows) > 1 else ''} {', '.join(finding.workflows)}")
-    lines.append(f"{indent}seen in: {'; '.join(seen)}")
+    if seen:
+        lines.append(f"{indent}seen in: {'; '.join(seen)}")
     message = [line.rstrip() for line in example.message.splitlines() if line.strip()]
     lines += [f"{indent}{line}" for line in message[:MESSAGE_LINES]]
     answered_body = example.response.partition("] ")[2]

@@ -51,8 +51,8 @@ def exit_code(outcome: Outcome) -> int:
     return BROKEN if outcome.broken else KEPT
 
 
-def check(options: Options, progress: Progress | None = None) -> Outcome:
-    progress = progress or Progress.to(sys.stderr, quiet=options.quiet)
+def check(options: Options) -> Outcome:
+    progress = Progress.to(sys.stderr, quiet=options.quiet)
     contract = load(str(options.contract))
     report_dir = options.report_dir.resolve()
     report_dir.mkdir(parents=True, exist_ok=True)
