@@ -144,13 +144,14 @@ def test_the_summary_lists_numbered_findings_first_and_leaves_nothing_dangling(t
     seen = [
         sighting("not_a_server_error", status=500),
         sighting("status_code_conformance", message="Received: 500\n\n"),
+        Sighting("after_run", "run", "Found after the run", "", "Found after the run"),  # nothing but a title
     ]
     run = Run(finished=True)
     outcome = Outcome("http://127.0.0.1:9", run, [], coverage.build(SPEC, [], []), 0.0, [], group(seen, tmp_path))
     for number, finding in enumerate(outcome.findings, start=1):
         finding.number = number
     text = summary(outcome, tmp_path)
-    findings = text.split("\n\nFindings (2, most severe first)\n", 1)[1].split("\n\nBy operation", 1)[0]
-    assert re.findall(r"^ +(\d+)\. ", findings, re.M) == ["1", "2"]
+    findings = text.split("\n\nFindings (3, most severe first)\n", 1)[1].split("\n\nBy operation", 1)[0]
+    assert re.findall(r"^ +(\d+)\. ", findings, re.M) == ["1", "2", "3"]
     assert "    not_a_server_error — Server error\n      1. POST /v1/threads (createThread) — " in findings
     assert all(line.strip() and not line.rstrip().endswith(":") for line in findings.splitlines())
