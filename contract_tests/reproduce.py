@@ -48,9 +48,14 @@ def from_httpx(request: Any, key_variable: str | None) -> Request:
 
 
 def from_schemathesis(
-    request: dict[str, Any], key_variable: str = "API_KEY", key_literal: str | None = None
+    request: dict[str, Any],
+    key_variable: str = "API_KEY",
+    key_literal: str | None = None,
+    restore: dict[str, str] | None = None,
 ) -> Request:
-    """A request as Schemathesis' NDJSON report records it (its key is `[Filtered]` there)."""
+    """A request as Schemathesis' NDJSON report records it. The report filters every header whose
+    name looks sensitive (the key, and `X-Mock-Session` for its "session"): `restore` gives back
+    the values that are no secret, by lower-case header name."""
     headers: list[tuple[str, str]] = []
     has_key = False
     for name, value in (request.get("headers") or {}).items():
@@ -58,7 +63,7 @@ def from_schemathesis(
         if name.lower() == KEY_HEADER:
             has_key = True
         elif name.lower() not in _IMPLIED:
-            headers.append((name, str(value)))
+            headers.append((name, (restore or {}).get(name.lower(), str(value))))
     raw = request.get("body")
     body = base64.b64decode(raw["$base64"]) if isinstance(raw, dict) and "$base64" in raw else None
     if not has_key:

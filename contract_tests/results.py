@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from contract_tests import causes, reproduce
+from contract_tests import causes, probes, reproduce
 from contract_tests.findings import Sighting
 
 # Which key a reproduction sends, by check: the replay of `no_cross_user_access` is the same
@@ -32,8 +32,10 @@ class Run:
     notes: list[str] = field(default_factory=list)
 
 
-def read(path: Path) -> Run:
+def read(path: Path, session: str | None = None) -> Run:
+    """`session` is the run's `--session`: the report filters it, the reproductions need it."""
     run = Run()
+    restore = {probes.SESSION_HEADER.lower(): session} if session else {}
     if not path.exists():
         return run
     with path.open(encoding="utf-8") as lines:
@@ -41,7 +43,7 @@ def read(path: Path) -> Run:
             event = json.loads(line)
             kind, payload = next(iter(event.items()))
             if kind == "ScenarioFinished":
-                _scenario(payload.get("recorder") or {}, run)
+                _scenario(payload.get("recorder") or {}, run, restore)
             elif kind == "NonFatalError":
                 value = payload.get("value") or {}
                 text = f"{payload.get('label')}: {value.get('type')}: {value.get('message')}"
@@ -60,7 +62,7 @@ def read(path: Path) -> Run:
     return run
 
 
-def _scenario(recorder: dict[str, Any], run: Run) -> None:
+def _scenario(recorder: dict[str, Any], run: Run, restore: dict[str, str]) -> None:
     cases = {case_id: entry.get("value", {}) for case_id, entry in (recorder.get("cases") or {}).items()}
     interactions = recorder.get("interactions") or {}
     for case_id, interaction in interactions.items():
@@ -88,25 +90,24 @@ def _scenario(recorder: dict[str, Any], run: Run) -> None:
                     cause=causes.cause(name, title, message, status),
                     status=status,
                     response=_answer(response),
-                    request=_request(interaction.get("request"), name, title),
+                    request=_request(interaction.get("request"), name, title, restore),
                 )
             )
 
 
-def _request(request: dict[str, Any] | None, check: str, title: str) -> reproduce.Request | None:
+def _request(
+    request: dict[str, Any] | None, check: str, title: str, restore: dict[str, str]
+) -> reproduce.Request | None:
     if not request:
         return None
     if check == "no_cross_user_access":
-        return reproduce.from_schemathesis(request, SECOND_USER_KEY)
+        return reproduce.from_schemathesis(request, SECOND_USER_KEY, restore=restore)
+    if check == "ignored_auth" and "invalid" in title.lower():
+        return reproduce.from_schemathesis(request, key_literal=INVALID_KEY, restore=restore)
     if check == "ignored_auth":
-        sent_invalid = "invalid" in title.lower()
-        return reproduce.from_schemathesis(request, key_literal=INVALID_KEY) if sent_invalid else _keyless(request)
-    return reproduce.from_schemathesis(request)
-
-
-def _keyless(request: dict[str, Any]) -> reproduce.Request:
-    headers = {name: value for name, value in (request.get("headers") or {}).items() if name.lower() != "x-api-key"}
-    return reproduce.from_schemathesis({**request, "headers": headers})
+        headers = {name: value for name, value in (request.get("headers") or {}).items() if name.lower() != "x-api-key"}
+        return reproduce.from_schemathesis({**request, "headers": headers}, restore=restore)
+    return reproduce.from_schemathesis(request, restore=restore)
 
 
 def _answer(response: dict[str, Any]) -> str:

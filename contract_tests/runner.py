@@ -190,7 +190,7 @@ def _schemathesis(
             if options.verbose:
                 sys.stdout.write(line)
         code = process.wait()
-    run = results.read(ndjson)
+    run = results.read(ndjson, options.session)
     if not run.finished:
         tail = "".join(log.read_text(encoding="utf-8").splitlines(keepends=True)[-15:])
         raise CouldNotRun(f"Schemathesis did not finish (exit {code}); the end of {log}:\n{tail}")
