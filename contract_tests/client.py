@@ -1,12 +1,14 @@
 """The workflows' HTTP client: plain httpx, one call per operationId. Every answer is held to the
 contract on the way back (a documented status, the response schema, our invariants) and journaled
-for the coverage matrix, so a workflow step reads as "call X, expect Y" and still catches breaks."""
+for the coverage matrix, so a workflow step reads as "call X, expect Y" and still catches breaks.
+A Break names the operation, the status and the request that broke, so a workflow's failure can be
+reproduced like one of Schemathesis'."""
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,18 +16,37 @@ import httpx
 import jsonschema_rs
 import schemathesis
 
-from contract_tests import invariants, journal
-from contract_tests.contract import Contract
+from contract_tests import catalog, causes, invariants, journal, reproduce
+from contract_tests.contract import Contract, Operation
+from contract_tests.probes import API_KEY_HEADER, SESSION_HEADER
 
 DONE = "[DONE]"
 
 
 class Break(Exception):
-    """The server broke the contract during a workflow; `check` names the promise."""
+    """The server broke the contract during a workflow; `check` names the promise. A Break raised
+    on an answer also carries the operation, the status, the request and a cause (`causes.py`)."""
 
-    def __init__(self, check: str, message: str) -> None:
+    def __init__(
+        self,
+        check: str,
+        message: str,
+        *,
+        operation: Operation | None = None,
+        response: httpx.Response | None = None,
+        key_variable: str | None = None,
+        cause: str = "",
+        expected: tuple[int, ...] = (),
+    ) -> None:
         super().__init__(message)
         self.check = check
+        self.operation_id = operation.id if operation else ""
+        self.label = operation.label if operation else ""
+        self.status = response.status_code if response is not None else None
+        self.response = f"[{response.status_code}] {response.text[:300]}" if response is not None else ""
+        self.request = reproduce.from_httpx(response.request, key_variable) if response is not None else None
+        self.cause = cause
+        self.expected = expected
 
 
 class Skip(Exception):
@@ -48,6 +69,23 @@ class Stream:
 
 
 @dataclass
+class CallLog:
+    """What every caller made from one Client shares: the Breaks they raised (the report finds a
+    workflow's request there) and who wants to hear of each request they send (the progress)."""
+
+    breaks: list[Break] = field(default_factory=list)
+    on_request: Callable[[str], None] | None = None  # called with the operation's label
+
+    def sent(self, operation: Operation) -> None:
+        if self.on_request is not None:
+            self.on_request(operation.label)
+
+    def broke(self, error: Break) -> Break:
+        self.breaks.append(error)
+        return error
+
+
+@dataclass
 class Client:
     base_url: str
     contract: Contract
@@ -55,17 +93,31 @@ class Client:
     excluded: Collection[str] = ()
     timeout: float = 60.0
     strict: bool = True  # hold answers to the contract; setting up only needs their ids
+    session: str | None = None  # sent as X-Mock-Session, so a shared mock keeps the run apart
+    key_variable: str = "API_KEY"  # where a reproduction reads this caller's key from
+    log: CallLog = field(default_factory=CallLog)
     _http: httpx.Client = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._http = httpx.Client(base_url=self.base_url.rstrip("/"), timeout=self.timeout)
 
-    def as_key(self, key: str | None) -> Client:
-        return Client(self.base_url, self.contract, key, self.excluded, self.timeout, self.strict)
+    def as_key(self, key: str | None, key_variable: str = "USER_KEY") -> Client:
+        """Another caller; `key_variable` names its key in reproductions (USER_KEY: a user the suite made)."""
+        return self._like(key=key, key_variable=key_variable)
 
     def excluding(self, operation_ids: Collection[str]) -> Client:
         """The same caller, strict, refusing (with Skip) the operations a run leaves out."""
-        return Client(self.base_url, self.contract, self.key, operation_ids, self.timeout, strict=True)
+        return self._like(excluded=operation_ids, strict=True)
+
+    def _like(self, **changes: Any) -> Client:
+        fields = {
+            "key": self.key,
+            "excluded": self.excluded,
+            "strict": self.strict,
+            "key_variable": self.key_variable,
+            **changes,
+        }
+        return Client(self.base_url, self.contract, timeout=self.timeout, session=self.session, log=self.log, **fields)
 
     def call(
         self,
@@ -89,9 +141,14 @@ class Client:
         response = self._send("createCompletion", {**body, "stream": True}, None, {})
         self._expect("createCompletion", response, expect, "workflow")
         content_type = response.headers.get("content-type", "")
-        if not content_type.startswith("text/event-stream"):
-            raise Break("completion_stream", f"the stream answered {content_type!r}, not text/event-stream")
-        return _parse_stream(response.text, _stream_event_validator(self.contract))
+        operation = self.contract.operations["createCompletion"]
+        try:
+            if not content_type.startswith("text/event-stream"):
+                raise Break("completion_stream", f"the stream answered {content_type!r}, not text/event-stream")
+            return _parse_stream(response.text, _stream_event_validator(self.contract))
+        except Break as error:
+            cause = causes.normalise(f"{catalog.title(error.check)}: {error}")
+            raise self._break(error.check, str(error), operation, response, cause) from None
 
     def _send(
         self, operation_id: str, body: Any, params: dict[str, Any] | None, path: dict[str, Any]
@@ -99,45 +156,75 @@ class Client:
         if operation_id in self.excluded:
             raise Skip(f"uses excluded operation {operation_id}")
         operation = self.contract.operations[operation_id]
-        headers = {"X-API-Key": self.key} if self.key else {}
+        headers = {API_KEY_HEADER: self.key} if self.key else {}
+        if self.session:
+            headers[SESSION_HEADER] = self.session
         response = self._http.request(
             operation.method, operation.url(**path), json=body, params=params, headers=headers
         )
+        self.log.sent(operation)
         journal.record(operation_id, response.status_code, "workflow")
         return response
 
+    def _break(
+        self,
+        check: str,
+        message: str,
+        operation: Operation,
+        response: httpx.Response,
+        cause: str,
+        expected: tuple[int, ...] = (),
+    ) -> Break:
+        error = Break(
+            check,
+            message,
+            operation=operation,
+            response=response,
+            key_variable=self.key_variable,
+            cause=cause,
+            expected=expected,
+        )
+        return self.log.broke(error)
+
     def _expect(self, operation_id: str, response: httpx.Response, expect: int | Collection[int], check: str) -> None:
         operation = self.contract.operations[operation_id]
-        if str(response.status_code) not in operation.statuses:
-            raise Break(
-                "status_code_conformance",
-                f"{operation.label} answered {response.status_code}, which the contract does not document "
-                f"({', '.join(operation.statuses)}): {response.text[:300]}",
+        status = response.status_code
+        if str(status) not in operation.statuses:
+            message = (
+                f"{operation.label} answered {status}, which the contract does not document "
+                f"({', '.join(operation.statuses)}): {response.text[:300]}"
             )
+            cause = causes.normalise(f"{catalog.title('status_code_conformance')}: Received: {status}")
+            raise self._break("status_code_conformance", message, operation, response, cause)
         wanted = {expect} if isinstance(expect, int) else set(expect)
-        if response.status_code not in wanted:
-            raise Break(
-                check,
-                f"{operation.label} ({operation_id}) answered {response.status_code}, expected "
-                f"{' or '.join(map(str, sorted(wanted)))}: {response.text[:300]}",
+        if status not in wanted:
+            message = (
+                f"{operation.label} ({operation_id}) answered {status}, expected "
+                f"{' or '.join(map(str, sorted(wanted)))}: {response.text[:300]}"
             )
+            raise self._break(check, message, operation, response, f"answered {status}", tuple(sorted(wanted)))
 
     def _check(self, operation_id: str, response: httpx.Response, params: dict[str, Any] | None) -> None:
+        operation = self.contract.operations[operation_id]
         try:
             _schema(str(self.contract.path)).find_operation_by_id(operation_id).validate_response(response)
         except AssertionError as error:  # Schemathesis' Failure and FailureGroup are AssertionErrors
-            raise Break("response_schema_conformance", f"{operation_id}: {error}") from None
+            check = "response_schema_conformance"
+            title, _, detail = str(error).partition("\n")
+            cause = causes.cause(check, title.strip(), detail, response.status_code)
+            raise self._break(check, f"{operation_id}: {error}", operation, response, cause) from None
         if not 200 <= response.status_code < 300 or not response.content:
             return
         body, status = response.json(), response.status_code
-        query = {**self.contract.operations[operation_id].query_defaults, **(params or {})}
+        query = {**operation.query_defaults, **(params or {})}
         for check, problems in (
             ("id_prefix_matches_object", invariants.id_prefix_problems(self.contract, operation_id, status, body)),
             ("object_string_conformance", invariants.object_string_problems(self.contract, operation_id, status, body)),
             ("list_envelope_conformance", invariants.envelope_problems(body, query.get("limit"), query.get("order"))),
         ):
             if problems:
-                raise Break(check, f"{operation_id}: " + "; ".join(problems))
+                cause = causes.cause(check, catalog.title(check), problems[0], status)
+                raise self._break(check, f"{operation_id}: " + "; ".join(problems), operation, response, cause)
 
 
 @functools.cache

@@ -26,6 +26,11 @@ class Matrix:
         covered = set(self.covered(operation_id))
         return [code for code in self.documented(operation_id) if code not in covered]
 
+    def succeeded(self, operation_id: str) -> bool:
+        """A documented 2xx was exercised: the operation was seen doing what it is for, so an
+        operation without one is untested, however many refusals it answered."""
+        return any(code.startswith("2") for code in self.covered(operation_id))
+
     def undocumented(self, operation_id: str) -> list[int]:
         codes = self.documented(operation_id)
         return sorted(s for s in self.seen[operation_id] if not any(self._matches(c, {s}) for c in codes))

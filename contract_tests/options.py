@@ -9,6 +9,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from contract_tests import baseline as _baseline
 from contract_tests import contract as _contract
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
@@ -62,6 +63,10 @@ class Options:
     junit: Path | None = None
     report_dir: Path = field(default_factory=lambda: Path("contract-report"))
     verbose: bool = False
+    quiet: bool = False
+    session: str | None = None
+    baseline: _baseline.Baseline | None = None  # read (and checked) when the options are parsed
+    write_baseline: Path | None = None
 
 
 def parser() -> argparse.ArgumentParser:
@@ -78,6 +83,13 @@ def parser() -> argparse.ArgumentParser:
         help="an admin key, to create a second user for cross-user checks (default: try --api-key)",
     )
     p.add_argument("--contract", type=Path, default=_contract.DEFAULT_SPEC, help="the contract (default: openapi.yaml)")
+    p.add_argument(
+        "--session",
+        default=os.environ.get("CONTRACT_SESSION") or None,
+        metavar="NAME",
+        help="send X-Mock-Session: NAME on every request, so a shared mock keeps the run's data apart "
+        "(also CONTRACT_SESSION)",
+    )
     budget = p.add_argument_group("budget")
     budget.add_argument("--max-examples", type=int, default=10, help="test cases per operation and phase (10)")
     budget.add_argument("--max-time", type=int, help="seconds; fuzzing and stateful repeat until it is spent")
@@ -114,6 +126,19 @@ def parser() -> argparse.ArgumentParser:
         metavar="WORKFLOW",
         help="skip a workflow; 'all' skips them all (repeatable)",
     )
+    known = p.add_argument_group("known failures")
+    known.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="failures recorded with --write-baseline: exit 0 while only these recur, 1 on any new one",
+    )
+    known.add_argument(
+        "--write-baseline",
+        type=Path,
+        metavar="FILE",
+        help="record this run's failures in FILE (does not change the exit code)",
+    )
     output = p.add_argument_group("output")
     output.add_argument("--junit", type=Path, help="write JUnit XML here")
     output.add_argument(
@@ -129,6 +154,7 @@ def parser() -> argparse.ArgumentParser:
         help="Schemathesis' reports, its log, the coverage matrix (contract-report/)",
     )
     output.add_argument("-v", "--verbose", action="store_true", help="also print Schemathesis' own output")
+    output.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     return p
 
 
@@ -158,6 +184,12 @@ def parse(argv: list[str] | None = None) -> Options:
     _known("workflow", _split(args.exclude_workflow), (*NAMES, "all"))
     if args.max_examples < 1 or args.workers < 1 or not 0 <= args.min_coverage <= 100:
         raise OptionsError("--max-examples and --workers must be at least 1; --min-coverage is 0..100")
+    if args.session is not None and not args.session.strip():
+        raise OptionsError("--session needs a name")
+    try:
+        known_failures = _baseline.load(args.baseline) if args.baseline else None
+    except _baseline.BaselineError as error:
+        raise OptionsError(str(error)) from None
     return Options(
         base_url=args.base_url.rstrip("/"),
         api_key=args.api_key,
@@ -177,6 +209,10 @@ def parse(argv: list[str] | None = None) -> Options:
         junit=args.junit,
         report_dir=args.report_dir,
         verbose=args.verbose,
+        quiet=args.quiet,
+        session=args.session,
+        baseline=known_failures,
+        write_baseline=args.write_baseline,
     )
 
 

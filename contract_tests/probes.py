@@ -1,6 +1,7 @@
 """The follow-up requests our checks make to see what one answer cannot show: read back what was
 just created, read what was just deleted, replay a request with the second user's key, fetch a
-page one item larger. Each is journaled, so the coverage matrix counts it."""
+page one item larger. Each is journaled, so the coverage matrix counts it, and each carries the
+run's `X-Mock-Session` when it has one (`--session`), like every other request of the suite."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ BASE_URL_ENV = "CONTRACT_TESTS_BASE_URL"
 API_KEY_ENV = "CONTRACT_TESTS_API_KEY"
 SECOND_KEY_ENV = "CONTRACT_TESTS_SECOND_KEY"
 SECOND_USER_ENV = "CONTRACT_TESTS_SECOND_USER_ID"
+SESSION_ENV = "CONTRACT_TESTS_SESSION"
 API_KEY_HEADER = "X-API-Key"
+SESSION_HEADER = "X-Mock-Session"  # the mock keeps one namespace of data per value
 NOT_SET: Any = object()
 
 
@@ -42,6 +45,12 @@ def second_user() -> tuple[str, str] | None:
     return (key, user_id) if key and user_id else None
 
 
+def headers(key: str | None) -> dict[str, str]:
+    """The key, and the run's session when it has one."""
+    session = os.environ.get(SESSION_ENV)
+    return {**({API_KEY_HEADER: key} if key else {}), **({SESSION_HEADER: session} if session else {})}
+
+
 def send(
     root: str,
     operation: Operation,
@@ -52,9 +61,8 @@ def send(
     body: Any = NOT_SET,
     source: str,
 ) -> httpx.Response:
-    headers = {API_KEY_HEADER: key} if key else {}
     url = root + operation.url(**{name: str(value) for name, value in path_parameters.items()})
-    kwargs: dict[str, Any] = {"params": query or None, "headers": headers}
+    kwargs: dict[str, Any] = {"params": query or None, "headers": headers(key)}
     if body is not NOT_SET:
         kwargs["json"] = body
     response = _client().request(operation.method, url, **kwargs)
@@ -64,11 +72,11 @@ def send(
 
 def replay(request: Any, operation: Operation, key: str, *, source: str) -> httpx.Response:
     """The exact request Schemathesis sent (method, URL, body), with another key."""
-    headers = {API_KEY_HEADER: key}
+    sent = headers(key)
     if request.headers.get("Content-Type"):
-        headers["Content-Type"] = request.headers["Content-Type"]
+        sent["Content-Type"] = request.headers["Content-Type"]
     body = request.body.encode() if isinstance(request.body, str) else request.body
-    response = _client().request(request.method, request.url, content=body, headers=headers)
+    response = _client().request(request.method, request.url, content=body, headers=sent)
     journal.record(operation.id, response.status_code, source)
     return response
 

@@ -1,6 +1,8 @@
 """One run of the suite: make sure the server answers, make a second user when we can, walk the
 workflows, run Schemathesis (its own CLI, in a subprocess, with a generated config that loads our
-checks), then turn what both found into the summary, the reports and an exit code."""
+checks), then turn what both found into the summary, the reports and an exit code. Each phase
+reports its progress on stderr (`progress.py`); Schemathesis' is read from its NDJSON report as
+it is written (`follow.py`)."""
 
 from __future__ import annotations
 
@@ -15,10 +17,13 @@ from pathlib import Path
 
 import httpx
 
-from contract_tests import coverage, journal, probes, report, results, schemathesis_config, seed
+from contract_tests import baseline, coverage, journal, junit, probes, report, results, schemathesis_config, seed
 from contract_tests.client import Break, Client
 from contract_tests.contract import SPEC_ENV, Contract, load
+from contract_tests.follow import Follower
 from contract_tests.options import Options
+from contract_tests.outcome import Outcome, assemble
+from contract_tests.progress import Progress
 from contract_tests.workflows import World, run_all
 
 KEPT, BROKEN, COULD_NOT_RUN = 0, 1, 2
@@ -42,11 +47,12 @@ def run(options: Options) -> int:
     return exit_code(outcome)
 
 
-def exit_code(outcome: report.Outcome) -> int:
+def exit_code(outcome: Outcome) -> int:
     return BROKEN if outcome.broken else KEPT
 
 
-def check(options: Options) -> report.Outcome:
+def check(options: Options) -> Outcome:
+    progress = Progress.to(sys.stderr, quiet=options.quiet)
     contract = load(str(options.contract))
     report_dir = options.report_dir.resolve()
     report_dir.mkdir(parents=True, exist_ok=True)
@@ -56,22 +62,29 @@ def check(options: Options) -> report.Outcome:
     if options.operations:
         excluded |= set(contract.operations) - set(options.operations)
     # Setting up (a second user, seeded resources) may use any operation; the workflows only those under test.
-    setup = Client(options.base_url, contract, options.api_key, (), options.request_timeout, strict=False)
+    setup = Client(
+        options.base_url, contract, options.api_key, (), options.request_timeout, strict=False, session=options.session
+    )
+    setup.log.on_request = lambda label: progress.step(label, requests=1)
     notes: list[str] = []
     with _environment({journal.JOURNAL_ENV: str(journal_path)}):
         caller_id = _preflight(setup, contract)
-        admin = setup.as_key(options.admin_key or options.api_key)
+        admin = setup.as_key(options.admin_key or options.api_key, "ADMIN_KEY" if options.admin_key else "API_KEY")
         second = _second_user(admin, notes, explicit=options.admin_key is not None)
         world = World(
             api=setup.excluding(excluded),
             admin=admin.excluding(excluded) if second else None,
             other=second.client.excluding(excluded) if second else None,
         )
-        flows = run_all(world, set(options.exclude_workflows))
-        seeded = seed.seed(setup, admin if second else None, caller_id)
-        notes += [seeded.problem] if seeded.problem else []
+        with progress.phase("workflows"):
+            flows = run_all(world, set(options.exclude_workflows))
+        with progress.phase("seeding"):
+            breaks_before = len(setup.log.breaks)
+            seeded = seed.seed(setup, admin if second else None, caller_id)
+        # The seeding stops at its first refusal: the last Break its client raised, if any, is why.
+        seeding_break = setup.log.breaks[-1] if seeded.problem and len(setup.log.breaks) > breaks_before else None
         try:
-            found = _schemathesis(options, contract, report_dir, journal_path, second, seed.config(seeded))
+            found = _schemathesis(options, contract, report_dir, journal_path, second, seed.config(seeded), progress)
         finally:
             seeded.remove()
             if second:
@@ -79,17 +92,23 @@ def check(options: Options) -> report.Outcome:
                     admin.call("deleteUser", user_id=second.user_id)
     matrix = coverage.build(contract, found.exercised, journal.read(journal_path))
     coverage.write(matrix, str(report_dir / "coverage.md"), str(report_dir / "coverage.json"))
-    outcome = report.Outcome(options.base_url, found, flows, matrix, options.min_coverage, notes + found.notes)
+    seeding = (seeded.problem, seeding_break)
+    outcome = assemble(
+        options, contract, found, flows, setup.log, seeding, matrix, notes + found.notes, excluded, report_dir
+    )
     if options.junit:
-        report.write_junit(outcome, report_dir / "schemathesis-junit.xml", options.junit)
+        junit.write(outcome, report_dir / "schemathesis-junit.xml", options.junit)
+    if options.write_baseline:
+        baseline.write(outcome.findings, options.write_baseline)
     return outcome
 
 
 def _preflight(api: Client, contract: Contract) -> str | None:
     """The server answers and takes the key (otherwise nothing else is worth trying); whose key it is."""
     operation = contract.operations["validateApiKey"]
+    headers = {probes.API_KEY_HEADER: api.key or ""} | ({probes.SESSION_HEADER: api.session} if api.session else {})
     try:
-        response = httpx.get(api.base_url + operation.path, headers={"X-API-Key": api.key or ""}, timeout=10)
+        response = httpx.get(api.base_url + operation.path, headers=headers, timeout=10)
     except httpx.HTTPError as error:
         raise CouldNotRun(f"cannot reach {api.base_url}: {error!r}") from None
     journal.record(operation.id, response.status_code, "preflight")
@@ -116,7 +135,7 @@ def _second_user(admin: Client, notes: list[str], *, explicit: bool) -> SecondUs
     except Break as error:
         notes.append(f"could not create a second user, so cross-user checks are skipped: {error}")
         return None
-    return SecondUser(admin.as_key(key["plain_key"]), user["id"])
+    return SecondUser(admin.as_key(key["plain_key"], results.SECOND_USER_KEY), user["id"])
 
 
 def _schemathesis(
@@ -126,6 +145,7 @@ def _schemathesis(
     journal_path: Path,
     second: SecondUser | None,
     seeded: dict[str, object],
+    progress: Progress,
 ) -> results.Run:
     config_path = report_dir / "schemathesis.toml"
     config = schemathesis_config.build(options, contract, report_dir, seeded)
@@ -156,8 +176,10 @@ def _schemathesis(
     }
     if second:
         env |= {probes.SECOND_KEY_ENV: second.client.key or "", probes.SECOND_USER_ENV: second.user_id}
+    if options.session:
+        env[probes.SESSION_ENV] = options.session
     log = report_dir / "schemathesis.log"
-    with log.open("w", encoding="utf-8") as out:
+    with log.open("w", encoding="utf-8") as out, Follower(ndjson, progress):
         # Run in the report directory: Hypothesis keeps a `.hypothesis/` cache in its working directory.
         process = subprocess.Popen(
             command, cwd=report_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -168,7 +190,7 @@ def _schemathesis(
             if options.verbose:
                 sys.stdout.write(line)
         code = process.wait()
-    run = results.read(ndjson)
+    run = results.read(ndjson, options.session)
     if not run.finished:
         tail = "".join(log.read_text(encoding="utf-8").splitlines(keepends=True)[-15:])
         raise CouldNotRun(f"Schemathesis did not finish (exit {code}); the end of {log}:\n{tail}")

@@ -3,7 +3,8 @@ and written next to the reports, so a run can be repeated by hand with
 `st --config-file contract-report/schemathesis.toml run openapi.yaml --url …`.
 
 Keys are never written to it: the config names `${CONTRACT_TESTS_API_KEY}` and Schemathesis reads
-the environment."""
+the environment. A `--session` name is no secret: it is written as the top-level `headers` table,
+which Schemathesis 4.32 sends with every request it makes (its session's headers and each case's)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ def build(options: Options, contract: Contract, report_dir: Path, seeded: dict[s
         "cache": {"enabled": False},
         "phases": {name: {"enabled": name in options.phases} for name in PHASES},
         "auth": {"openapi": {"ApiKeyAuth": {"api_key": "${" + probes.API_KEY_ENV + "}"}}},
+        **({"headers": {probes.SESSION_HEADER: options.session}} if options.session else {}),
         "checks": {name: {"enabled": False} for name in options.exclude_checks},
         "reports": {
             "junit": {"enabled": True, "path": str(report_dir / "schemathesis-junit.xml")},

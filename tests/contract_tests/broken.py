@@ -111,3 +111,11 @@ class ThreadReadableByAnyone:
                 scope["headers"] = [(k, v) for k, v in scope["headers"] if k != b"x-api-key"] + [
                     (b"x-api-key", creator)
                 ]
+
+
+def runs_refused(scope: Scope, status: int, body: Any) -> tuple[int, Any]:
+    """A server that cannot create runs: every `POST /v1/runs` is a 422, as if it wanted another body."""
+    if (scope["method"], scope["path"]) == ("POST", "/v1/runs"):
+        detail = [{"loc": ["body", "user_id"], "msg": "field required", "type": "value_error.missing"}]
+        return 422, {"detail": detail}
+    return status, body

@@ -10,7 +10,7 @@ import pytest
 
 from contract_tests import runner
 from contract_tests.options import parse
-from contract_tests.report import Outcome
+from contract_tests.outcome import Outcome
 
 ADMIN_KEY = "ad_ContractSuiteAdminKey0123456789abcdefghij"
 # Small but real: every phase runs; the budget only bounds how many cases each generates.
@@ -30,16 +30,16 @@ def run_suite(tmp_path: Path) -> Callable[..., tuple[int, Outcome]]:
 
 
 def found(outcome: Outcome, check: str, operation: str | None = None) -> list[str]:
-    """What the run reported under `check` (for `operation`, a label or a workflow name, if given):
-    Schemathesis' findings and the failed workflows alike."""
-    hits = [
-        f"{f.operation}: {f.message}"
-        for f in outcome.run.findings
-        if f.check == check and operation in (None, f.operation)
-    ]
-    hits += [
-        f"{w.name}: {w.message}"
-        for w in outcome.workflows
-        if w.status == "failed" and w.check == check and operation in (None, w.name)
-    ]
+    """What the run reported under `check` (for `operation`, a label or a workflow name, if given),
+    one "where: message" per finding: Schemathesis' and the workflows' alike. A finding a workflow
+    ran into is named by the workflow when `operation` names one."""
+    hits = []
+    for finding in outcome.findings:
+        if finding.check != check:
+            continue
+        if operation in finding.workflows:
+            example = next(s for s in finding.sightings if s.workflow == operation)
+            hits.append(f"{operation}: {example.message}")
+        elif operation in (None, finding.where):
+            hits.append(f"{finding.where}: {finding.example.message}")
     return hits

@@ -4,6 +4,7 @@ the options that let a team adopt the suite gradually."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -43,9 +44,14 @@ def test_the_cli_names_each_break_and_exits_1_against_a_broken_server(tmp_path):
         args = ["--base-url", url, "--api-key", ADMIN_KEY, "--operation", "createMessage", "--max-examples", "3"]
         done = cli(*args, "--junit", str(junit), "--report-dir", str(tmp_path / "report"), cwd=ROOT)
     assert done.returncode == 1, done.stderr
-    block = done.stdout.split("✗ createMessage", 1)[1].split("\n  ✓ ", 1)[0]
-    assert "object_string_conformance — Wrong `object` string" in block
-    assert "reproduce: curl -X POST" in block
+    findings, operations = done.stdout.split("\nBy operation", 1)
+    block = findings.split("object_string_conformance — Wrong `object` string\n", 1)[1]
+    number, where = re.match(r" +(\d+)\. (.*) — ", block).groups()
+    assert where == "POST /v1/messages (createMessage)"
+    details = re.split(r"\n {0,6}\S", block, maxsplit=1)[0]  # up to the next finding, check or section
+    assert "reproduce: curl -X POST" in details
+    (row,) = [line for line in operations.splitlines() if " createMessage " in line]
+    assert row.startswith("  ✗ ") and "finding" in row and number in row.split("finding")[1]
     assert done.stdout.rstrip().endswith("(exit 1)")
     root = ET.parse(junit).getroot()
     assert int(root.get("failures")) >= 1
@@ -85,7 +91,7 @@ def test_bad_options_are_exit_2_with_a_reason(args, message, capsys, monkeypatch
 
 def test_min_coverage_fails_a_run_that_exercised_too_little(run_suite, mock_url):
     code, outcome = run_suite(mock_url, *QUICK, "--operation", "getThread", "--min-coverage", "50")
-    assert not outcome.run.findings and outcome.below_coverage
+    assert not outcome.findings and outcome.below_coverage
     assert code == 1
 
 

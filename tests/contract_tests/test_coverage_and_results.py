@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import json
 
-from contract_tests import contract, coverage, results
+from contract_tests import contract, coverage, reproduce, results
 
 SPEC = contract.load()
 
@@ -25,7 +25,7 @@ def test_the_matrix_counts_schemathesis_requests_and_journaled_ones_alike():
     assert "| getThread | `GET /v1/threads/{thread_id}` | 200✓ 401· 403✓ 404· 422· | 418 |" in matrix.to_markdown()
 
 
-def _scenario(status: int, checks: list[dict[str, object]]) -> dict[str, object]:
+def _scenario(status: int, checks: list[dict[str, object]], **headers: list[str]) -> dict[str, object]:
     body = base64.b64encode(b'{"meta_data": {}}').decode()
     return {
         "ScenarioFinished": {
@@ -36,7 +36,11 @@ def _scenario(status: int, checks: list[dict[str, object]]) -> dict[str, object]
                         "request": {
                             "method": "POST",
                             "uri": "http://127.0.0.1:9000/v1/threads",
-                            "headers": {"X-API-Key": ["[Filtered]"], "Content-Type": ["application/json"]},
+                            "headers": {
+                                "X-API-Key": ["[Filtered]"],
+                                "Content-Type": ["application/json"],
+                                **{name.replace("_", "-"): value for name, value in headers.items()},
+                            },
                             "body": {"$base64": body},
                         },
                         "response": {"status_code": status, "content": {"$base64": base64.b64encode(b"oops").decode()}},
@@ -48,7 +52,7 @@ def _scenario(status: int, checks: list[dict[str, object]]) -> dict[str, object]
     }
 
 
-def test_the_ndjson_report_gives_requests_findings_with_a_curl_and_errors(tmp_path):
+def test_the_ndjson_report_gives_requests_every_failed_check_with_its_request_and_errors(tmp_path):
     failure = {"operation": "POST /v1/threads", "title": "Server error", "message": "", "type": "ServerError"}
     events = [
         _scenario(500, [{"name": "not_a_server_error", "status": "failure", "failure_info": {"failure": failure}}]),
@@ -61,15 +65,18 @@ def test_the_ndjson_report_gives_requests_findings_with_a_curl_and_errors(tmp_pa
     run = results.read(path)
     assert run.finished and run.seconds == 1.5 and run.test_cases == 2
     assert run.exercised == {("POST /v1/threads", 500)}
-    (finding,) = run.findings  # the same failure found twice is reported once
-    assert (finding.operation, finding.check, finding.response) == (
+    assert len(run.failures) == 2  # each sighting is kept: grouping counts them
+    first = run.failures[0]
+    assert (first.where, first.check, first.status, first.response, first.cause) == (
         "POST /v1/threads",
         "not_a_server_error",
+        500,
         "[500] oops",
+        "Server error: answered 500",
     )
-    assert finding.reproduce == (
+    assert reproduce.curl(first.request, tmp_path) == (
         "curl -X POST -H \"X-API-Key: $API_KEY\" -H 'Content-Type: application/json' "
-        "-d '{\"meta_data\": {}}' http://127.0.0.1:9000/v1/threads"
+        "--data-binary '{\"meta_data\": {}}' http://127.0.0.1:9000/v1/threads"
     )
     assert run.errors == ["GET /v1/runs: Timeout: read timed out"]
 
@@ -78,3 +85,13 @@ def test_a_report_without_its_final_event_is_a_run_that_did_not_finish(tmp_path)
     path = tmp_path / "report.ndjson"
     path.write_text(json.dumps(_scenario(200, [])))
     assert results.read(path).finished is False
+
+
+def test_a_session_header_the_report_filtered_is_put_back_in_the_reproduction(tmp_path):
+    failure = {"operation": "POST /v1/threads", "title": "Server error", "message": ""}
+    check = {"name": "not_a_server_error", "status": "failure", "failure_info": {"failure": failure}}
+    path = tmp_path / "report.ndjson"
+    path.write_text(json.dumps(_scenario(500, [check], X_Mock_Session=["[Filtered]"])))
+    (sighting,) = results.read(path, session="team a").failures
+    command = reproduce.curl(sighting.request, tmp_path)
+    assert "-H 'X-Mock-Session: team a'" in command and "[Filtered]" not in command

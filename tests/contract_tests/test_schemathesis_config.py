@@ -59,3 +59,10 @@ def test_seeded_ids_become_dictionaries_bound_to_path_parameters_and_body_fields
 def test_the_written_toml_reads_back_as_the_same_config():
     config = {**build(), **seed_config(Seeded(ids={"run_id": ["run_x"]}))}
     assert tomllib.loads(schemathesis_config.to_toml(config)) == config
+
+
+def test_a_session_is_sent_by_schemathesis_as_a_header_on_every_request_and_none_without_one():
+    config = build(session="contract-ci")
+    assert config["headers"] == {"X-Mock-Session": "contract-ci"}
+    assert tomllib.loads(schemathesis_config.to_toml(config))["headers"] == {"X-Mock-Session": "contract-ci"}
+    assert "headers" not in build()

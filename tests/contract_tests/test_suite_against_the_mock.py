@@ -51,7 +51,7 @@ def run(tmp_path_factory: pytest.TempPathFactory):
 
 def test_the_mock_keeps_the_contract_under_the_ci_budget(run):
     outcome, _, _ = run
-    assert [(f.operation, f.check, f.message, f.response) for f in outcome.run.findings] == []
+    assert [(f.where, f.check, f.example.message, f.example.response) for f in outcome.findings] == []
     assert outcome.run.errors == []
     assert runner.exit_code(outcome) == 0
     assert outcome.run.test_cases > 1000, "Schemathesis ran every phase"
