@@ -1141,7 +1141,10 @@ class AssistantUpdate(BaseModel):
 
 
 class AssistantRead(BaseModel):
-    id: Annotated[str, Field(pattern="^asst_[A-Za-z0-9]{22}$")]
+    id: Annotated[str, Field(max_length=64, min_length=1)]
+    """
+    `asst_` and 22 alphanumerics when the server minted it; a client-supplied `id` (AssistantCreate) is kept as sent.
+    """
     user_id: str | None = None
     """
     Always null on the real server.

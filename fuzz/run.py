@@ -37,7 +37,10 @@ class Mock:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         command = [sys.executable, "-m", "mock_server", "--port", str(self.port), "--admin-key", KEY, "--seed", "1"]
-        self.process = subprocess.Popen([*command, *TIMEOUTS, *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.log = (ROOT / "fuzz" / "results" / "mock.log").open(
+            "w"
+        )  # read by nobody while it runs: a file, not a pipe
+        self.process = subprocess.Popen([*command, *TIMEOUTS, *extra], stdout=self.log, stderr=subprocess.STDOUT)
         self.url = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -57,6 +60,7 @@ class Mock:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=10)
+        self.log.close()
 
 
 def hostile_requests(mock: Mock, report: dict[str, Any]) -> list[str]:
@@ -164,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     report: dict[str, Any] = {}
     failures: list[str] = []
+    (ROOT / "fuzz" / "results").mkdir(exist_ok=True)
     mock = Mock("--max-sessions", "200")
     try:
         failures += hostile_requests(mock, report)

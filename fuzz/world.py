@@ -4,6 +4,7 @@ a body each operation would take (its contract example, with the live ids put in
 from __future__ import annotations
 
 import copy
+import uuid
 from typing import Any
 
 import httpx
@@ -24,7 +25,7 @@ def make(client: httpx.Client) -> dict[str, str]:
             raise RuntimeError(f"setting up: POST {path} answered {response.status_code}: {response.text[:300]}")
         return response.json()
 
-    user = post("/v1/users", {"email": "fuzz@example.com", "full_name": "Fuzz"}, 201)
+    user = post("/v1/users", {"email": f"fuzz-{uuid.uuid4().hex[:12]}@example.com", "full_name": "Fuzz"}, 201)
     key = post(f"/v1/users/{user['id']}/apikeys", {"key_name": "fuzz"}, 201)
     assistant = post("/v1/assistants", {"name": "Fuzz", "model": MODEL, "tools": [WEATHER_TOOL]})
     thread = post("/v1/threads", {"meta_data": {}})

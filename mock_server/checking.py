@@ -28,7 +28,10 @@ def problems_of(schema: dict[str, Any], value: Any) -> list[str]:
     validator = COMPILED.validator(schema, request=False)
     if validator.is_valid(value):
         return []
-    return [f"{e.message} at /{'/'.join(map(str, e.instance_path))}" for e in validator.iter_errors(value)]
+    try:
+        return [f"{e.message} at /{'/'.join(map(str, e.instance_path))}" for e in validator.iter_errors(value)]
+    except ValueError:  # jsonschema-rs builds no error for a value nested too deeply
+        return ["a value nested too deeply to report does not match the schema"]
 
 
 class AnswerCheck:

@@ -238,7 +238,8 @@ def error_renderer(wiring: Wiring, routes: RouteTable) -> Any:
     """The error handler for every exception class: the answer, checked against the operation's
     documented errors when the request reached one (a 500 naming both when it breaks them)."""
 
-    def render(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+    # A coroutine: Connexion runs a plain function handler in a worker thread, one per error.
+    async def render(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
         scope = request.scope
         reply = error_reply(error, scope, routes)
         operation_id = scope.get("extensions", {}).get(ROUTING_CONTEXT, {}).get("operation_id")

@@ -5,8 +5,8 @@ however large or slow: a 100 MB header stalls everyone, and a socket that sends 
 seconds (or nothing) is held for good. `GuardedProtocol` bounds both, in the protocol itself,
 since the app only sees a request once its head is complete:
 
-- a request line and headers of more than `max_header_bytes` together: 431, and the connection
-  closes;
+- a request line and headers of more than `max_header_bytes` together (counted as the bytes
+  arrive, before the parser has a whole line): 431, and the connection closes;
 - a head not complete `header_timeout` seconds after the connection opened (or after the
   previous answer): 408, and the connection closes. That also closes idle sockets.
 
@@ -40,6 +40,7 @@ class GuardedProtocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._head_bytes = 0
+        self._in_head = True  # between a request's first byte (or the connection's) and its blank line
         self._head_timer: asyncio.TimerHandle | None = None
         self._refused = False
 
@@ -54,6 +55,11 @@ class GuardedProtocol(HttpToolsProtocol):
     def data_received(self, data: bytes) -> None:
         if self._refused:
             return
+        if self._in_head:  # counted as it arrives: the parser holds a header until its line ends
+            end = data.find(b"\r\n\r\n")  # a body sent on the heels of its head is not head
+            self._count(len(data) if end < 0 else end + 4)
+            if self._refused:
+                return
         super().data_received(data)
 
     def send_400_response(self, msg: str) -> None:
@@ -62,20 +68,14 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self._head_bytes = 0
+        self._in_head = True
         if self._head_timer is None:
             self._arm()
 
-    def on_url(self, url: bytes) -> None:
-        self._count(len(url))
-        super().on_url(url)
-
-    def on_header(self, name: bytes, value: bytes) -> None:
-        self._count(len(name) + len(value) + 4)
-        super().on_header(name, value)
-
     def on_headers_complete(self) -> None:
         self._disarm()
+        self._in_head = False
+        self._head_bytes = 0
         super().on_headers_complete()
 
     def on_response_complete(self) -> None:
@@ -87,7 +87,6 @@ class GuardedProtocol(HttpToolsProtocol):
         self._head_bytes += size
         if self._head_bytes > self.max_header_bytes:
             self._refuse(431, f"The request line and headers are larger than {self.max_header_bytes} bytes")
-            raise ValueError("head too large")  # stops the parser; data_received then reads nothing more
 
     def _arm(self) -> None:
         self._disarm()

@@ -84,6 +84,16 @@ def fastapi_errors(errors: Any, location: list[str | int], *, parsing: bool = Fa
     return items
 
 
+def errors_of(validator: Any, value: Any, location: list[str | int], *, parsing: bool = False) -> list[dict[str, Any]]:
+    """`fastapi_errors` of a value the validator refused; one general item when the value nests
+    too deeply for jsonschema-rs to hand its errors back (it refuses to build them)."""
+    try:
+        return fastapi_errors(validator.iter_errors(value), location, parsing=parsing)
+    except ValueError:
+        message = "Value error, the input does not match its schema, and nests too deeply to say where"
+        return [validation_item("value_error", location, message, None)]
+
+
 class _StashedBodyValidator:
     """A body validator for Connexion's `validator_map`: it validates what the parse stage
     (bodies.py) left in the scope, so a body is read and parsed once, before authentication, and
@@ -109,7 +119,7 @@ class _StashedBodyValidator:
     def _validate(self, body: Any) -> None:
         validator = COMPILED.validator(self._schema, request=True)
         if not validator.is_valid(body):
-            raise RequestValidationFailed(fastapi_errors(validator.iter_errors(body), ["body"]))
+            raise RequestValidationFailed(errors_of(validator, body, ["body"]))
 
 
 class JSONBodyValidator(_StashedBodyValidator):
@@ -175,7 +185,7 @@ class FastAPIParameterValidator(ParameterValidator):
         validator = COMPILED.validator(schema, request=True)
         if validator.is_valid(value):
             return [], value
-        return fastapi_errors(validator.iter_errors(value), loc, parsing=True), None
+        return errors_of(validator, value, loc, parsing=True), None
 
 
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}

@@ -28,7 +28,7 @@ async def create_action(ctx: Context, body: dict[str, Any]) -> Reply:
     await run_for(ctx, body["run_id"])
     try:
         action = new_action(ctx.ids, ctx.clock, body)
-    except ValueError:  # an expires_at the schema's forms allow but no calendar has (2026-02-30)
+    except (ValueError, OverflowError, OSError):  # a form the schema allows but no calendar has (2026-02-30, 2**70 s)
         item = validation_item(
             "datetime_from_date_parsing", ["body", "expires_at"], "Input should be a valid datetime", body["expires_at"]
         )
