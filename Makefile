@@ -16,7 +16,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ENSURE_WRK := command -v wrk >/dev/null 2>&1 || $(SUDO) apt-get install -y wrk || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
 
 .DEFAULT_GOAL := help
-.PHONY: help install serve test lint models check-models contract bench profile clean
+.PHONY: help install serve test lint models check-models contract fuzz bench profile clean
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -61,6 +61,9 @@ test: lint check-models ## Lint, check the generated models for drift, run the t
 contract: $(DEV_STAMP) ## Check a server against the contract: BASE_URL=… API_KEY=… [ADMIN_KEY=…] [ARGS="--junit out.xml"]
 	@test -n "$(BASE_URL)" && test -n "$(API_KEY)" || { echo "usage: make contract BASE_URL=http://127.0.0.1:9000 API_KEY=… [ADMIN_KEY=…] [ARGS=…]" >&2; exit 2; }
 	$(BIN)/python -m contract_tests $(ARGS)  # reads BASE_URL, API_KEY, ADMIN_KEY from the environment: no key in the log
+
+fuzz: $(DEV_STAMP) ## Hostile input and Schemathesis' negative mode against a live mock (ARGS="--sessions 100000")
+	$(BIN)/python -m fuzz.run $(ARGS)
 
 bench: $(DEV_STAMP) $(BENCH_STAMP) ## Benchmark the mock against Prism and a bare Starlette app (ARGS="--rounds 5 --duration 10")
 	@$(ENSURE_WRK)

@@ -17,12 +17,13 @@ from mock_server.settings import Settings
 
 
 @contextlib.contextmanager
-def serve(app: Any) -> Iterator[str]:
+def serve(app: Any, settings: Settings | None = None) -> Iterator[str]:
+    """`settings`: the HTTP server's limits (the mock's header size and timeouts), if not the defaults."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(server_config(app, Settings(), lifespan="on"))
+    server = uvicorn.Server(server_config(app, settings or Settings(), lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
