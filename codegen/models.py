@@ -757,13 +757,25 @@ class ExpiresAt(RootModel[str | None]):
     root: Annotated[
         str | None,
         Field(
-            pattern="^(\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:?\\d{2})?)?|\\d+(\\.\\d+)?)$"
+            pattern="^(\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,6})?)?(Z|[+-]\\d{2}:?\\d{2})?)?|-?\\d{1,15}(\\.\\d+)?)$"
         ),
     ] = None
     """
     When the tool call expires: an ISO-8601 date-time (offset optional), a date
-    (`YYYY-MM-DD`), `YYYY-MM-DD HH:MM[:SS]`, or Unix seconds as a number or a numeric
-    string. Read back as an ISO string.
+    (`YYYY-MM-DD`), `YYYY-MM-DD HH:MM[:SS]`, or Unix time as a number or a numeric
+    string, read as pydantic reads it: seconds up to 2e10 in size, milliseconds beyond, up
+    to the year 9999 (253402300799999 ms). Read back as an ISO string.
+
+    """
+
+
+class ExpiresAt1(RootModel[float]):
+    root: Annotated[float, Field(ge=-20000000000.0, le=253402300799999.0)]
+    """
+    When the tool call expires: an ISO-8601 date-time (offset optional), a date
+    (`YYYY-MM-DD`), `YYYY-MM-DD HH:MM[:SS]`, or Unix time as a number or a numeric
+    string, read as pydantic reads it: seconds up to 2e10 in size, milliseconds beyond, up
+    to the year 9999 (253402300799999 ms). Read back as an ISO string.
 
     """
 
@@ -786,11 +798,12 @@ class ActionCreate(BaseModel):
     """
     run_id: str
     function_args: dict[str, Any] | None = {}
-    expires_at: ExpiresAt | float | None = None
+    expires_at: ExpiresAt | ExpiresAt1 | None = None
     """
     When the tool call expires: an ISO-8601 date-time (offset optional), a date
-    (`YYYY-MM-DD`), `YYYY-MM-DD HH:MM[:SS]`, or Unix seconds as a number or a numeric
-    string. Read back as an ISO string.
+    (`YYYY-MM-DD`), `YYYY-MM-DD HH:MM[:SS]`, or Unix time as a number or a numeric
+    string, read as pydantic reads it: seconds up to 2e10 in size, milliseconds beyond, up
+    to the year 9999 (253402300799999 ms). Read back as an ISO string.
 
     """
     status: str | None = "pending"

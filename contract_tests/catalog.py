@@ -27,6 +27,8 @@ CHECKS: dict[str, tuple[str, int]] = {
     "list_envelope_conformance": ("List envelope broken", CONTRACT_BREAKS),
     "created_then_readable": ("Created resource is not readable", CONTRACT_BREAKS),
     "deleted_then_not_found": ("Deleted resource is still readable", CONTRACT_BREAKS),
+    "kept_as_sent": ("What was sent is not what the server keeps", CONTRACT_BREAKS),
+    "orphan_write": ("A write into something that does not exist was accepted", CONTRACT_BREAKS),
     "workflow": ("An SDK workflow did not get the answer the contract promises", CONTRACT_BREAKS),
     "completion_stream": ("The completion stream is not the contract's event stream", CONTRACT_BREAKS),
     "negative_data_rejection": ("Schema-violating request accepted", THE_REST),

@@ -189,6 +189,10 @@ class Client:
     def _expect(self, operation_id: str, response: httpx.Response, expect: int | Collection[int], check: str) -> None:
         operation = self.contract.operations[operation_id]
         status = response.status_code
+        wanted = {expect} if isinstance(expect, int) else set(expect)
+        if status >= 500 and status not in wanted:  # a server error first, whatever else it breaks
+            message = f"{operation.label} ({operation_id}) answered {status}: {response.text[:300]}"
+            raise self._break("not_a_server_error", message, operation, response, f"answered {status}")
         if str(status) not in operation.statuses:
             message = (
                 f"{operation.label} answered {status}, which the contract does not document "
@@ -196,7 +200,6 @@ class Client:
             )
             cause = causes.normalise(f"{catalog.title('status_code_conformance')}: Received: {status}")
             raise self._break("status_code_conformance", message, operation, response, cause)
-        wanted = {expect} if isinstance(expect, int) else set(expect)
         if status not in wanted:
             message = (
                 f"{operation.label} ({operation_id}) answered {status}, expected "

@@ -53,6 +53,10 @@ class Link:
     parameters: dict[str, Any]
 
 
+BODY_NOT_PARSED_EXAMPLE = "bodyNotParsed"
+ERROR_SCHEMA = "#/components/schemas/Error"  # the example name of every body operation's parse 400
+
+
 @dataclass(frozen=True)
 class Operation:
     id: str
@@ -64,6 +68,13 @@ class Operation:
     links: dict[str, tuple[Link, ...]] = field(default_factory=dict)
     admin_only: bool = False
     streams: bool = False  # a success answer is an event stream
+    # A 400 the contract documents for a schema-valid request (a business rule: a reused id,
+    # made-up participants, an unknown model prefix), beyond the undecodable-body 400 of every
+    # operation with a body.
+    business_rule_400: bool = False
+    # A 422 with a string detail beside pydantic's list: a rule checked after normalising values
+    # (provisionUser's blank names), which schema-valid data can break.
+    business_rule_422: bool = False
 
     @property
     def label(self) -> str:
@@ -169,7 +180,24 @@ class Contract:
                 for status, response in raw["responses"].items()
                 if status.startswith("2")
             ),
+            business_rule_400=self._business_rule_400(raw["responses"].get("400")),
+            business_rule_422=self._business_rule_422(raw["responses"].get("422")),
         )
+
+    def _business_rule_422(self, response: Any) -> bool:
+        if response is None:
+            return False
+        schema = self.resolve(self.resolve(response).get("content", {}).get("application/json", {}).get("schema", {}))
+        return any(
+            isinstance(branch, dict) and branch.get("$ref") == ERROR_SCHEMA for branch in schema.get("oneOf", [])
+        )
+
+    def _business_rule_400(self, response: Any) -> bool:
+        if response is None:
+            return False
+        media = self.resolve(response).get("content", {}).get("application/json", {})
+        examples = media.get("examples")
+        return not examples or bool(set(examples) - {BODY_NOT_PARSED_EXAMPLE})
 
 
 def _body_link(link: dict[str, Any]) -> dict[str, Any]:

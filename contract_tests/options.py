@@ -11,6 +11,12 @@ from pathlib import Path
 
 from contract_tests import baseline as _baseline
 from contract_tests import contract as _contract
+from contract_tests.sdk_bodies import MODEL
+
+# Any key will do for the mock; a real server forwards it to the model's provider, which needs a
+# real one (--provider-api-key, or PROVIDER_API_KEY), else its turns fail with "Missing API key."
+# or the provider's refusal.
+PLACEHOLDER_PROVIDER_KEY = "contract-suite-provider-key"
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 OUR_CHECKS = (
@@ -67,6 +73,8 @@ class Options:
     session: str | None = None
     baseline: _baseline.Baseline | None = None  # read (and checked) when the options are parsed
     write_baseline: Path | None = None
+    model: str = MODEL
+    provider_api_key: str = PLACEHOLDER_PROVIDER_KEY
 
 
 def parser() -> argparse.ArgumentParser:
@@ -89,6 +97,18 @@ def parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="send X-Mock-Session: NAME on every request, so a shared mock keeps the run's data apart "
         "(also CONTRACT_SESSION)",
+    )
+    turns = p.add_argument_group("completions")
+    turns.add_argument(
+        "--model",
+        default=os.environ.get("CONTRACT_MODEL") or MODEL,
+        help=f"the provider-prefixed model the turns ask for (also CONTRACT_MODEL; default {MODEL})",
+    )
+    turns.add_argument(
+        "--provider-api-key",
+        default=os.environ.get("PROVIDER_API_KEY") or PLACEHOLDER_PROVIDER_KEY,
+        help="the LLM provider's key, sent as the completion body's api_key (also PROVIDER_API_KEY); "
+        "a real server needs a real one",
     )
     budget = p.add_argument_group("budget")
     budget.add_argument("--max-examples", type=int, default=10, help="test cases per operation and phase (10)")
@@ -213,6 +233,8 @@ def parse(argv: list[str] | None = None) -> Options:
         session=args.session,
         baseline=known_failures,
         write_baseline=args.write_baseline,
+        model=args.model,
+        provider_api_key=args.provider_api_key,
     )
 
 

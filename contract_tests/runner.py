@@ -75,6 +75,8 @@ def check(options: Options) -> Outcome:
             api=setup.excluding(excluded),
             admin=admin.excluding(excluded) if second else None,
             other=second.client.excluding(excluded) if second else None,
+            model=options.model,
+            provider_key=options.provider_api_key,
         )
         with progress.phase("workflows"):
             flows = run_all(world, set(options.exclude_workflows))

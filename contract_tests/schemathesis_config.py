@@ -20,6 +20,11 @@ from contract_tests.options import PHASES, Options
 # Schemathesis' default for `positive_data_acceptance`, plus the 400s the contract documents
 # (see `_per_operation`).
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
+# Schemathesis checks the suite does not run. `allow_header_conformance` judges the `Allow` header
+# of the answer to OPTIONS, which the contract does not describe (no operation is an OPTIONS, and
+# a FastAPI server answers it with its router's first route's methods): a check of what the
+# contract does not say is noise. `unsupported_method` still checks undocumented methods' 405.
+OFF_BY_DEFAULT = ("allow_header_conformance",)
 WATCH_TIMEOUT = 1.0  # seconds a watch stream is read, and
 WATCH_EXAMPLES = 5  # how many are opened per phase (see `_per_operation`)
 
@@ -40,7 +45,7 @@ def build(options: Options, contract: Contract, report_dir: Path, seeded: dict[s
         "phases": {name: {"enabled": name in options.phases} for name in PHASES},
         "auth": {"openapi": {"ApiKeyAuth": {"api_key": "${" + probes.API_KEY_ENV + "}"}}},
         **({"headers": {probes.SESSION_HEADER: options.session}} if options.session else {}),
-        "checks": {name: {"enabled": False} for name in options.exclude_checks},
+        "checks": {name: {"enabled": False} for name in (*OFF_BY_DEFAULT, *options.exclude_checks)},
         "reports": {
             "junit": {"enabled": True, "path": str(report_dir / "schemathesis-junit.xml")},
             "ndjson": {"enabled": True, "path": str(report_dir / "schemathesis.ndjson")},
@@ -55,7 +60,9 @@ def _per_operation(options: Options, contract: Contract) -> list[dict[str, Any]]
 
     A documented 400 on a schema-valid request is a business rule, not a rejected valid request:
     "Invalid user IDs" for made-up participants, "Assistant with ID … already exists" for a reused
-    id. `positive_data_acceptance` accepts it for the operations that document one.
+    id, an unknown model prefix. `positive_data_acceptance` accepts it for the operations that
+    document one; the 400 every body operation documents for an undecodable body does not count
+    (a valid request is never undecodable).
 
     A GET that answers an event stream watches something and may stay open until the client
     leaves (`streamRunEvents` on a run that never calls a tool). A short timeout ends each
@@ -63,8 +70,13 @@ def _per_operation(options: Options, contract: Contract) -> list[dict[str, Any]]
     entries = []
     for operation in contract.operations.values():
         entry: dict[str, Any] = {}
-        if "400" in operation.statuses:
-            entry["checks"] = {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "400"]}}
+        rules = [
+            status
+            for status, rule in (("400", operation.business_rule_400), ("422", operation.business_rule_422))
+            if rule
+        ]
+        if rules:
+            entry["checks"] = {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, *rules]}}
         if operation.streams and operation.method == "GET":
             entry["request-timeout"] = WATCH_TIMEOUT
             entry["generation"] = {"max-examples": min(WATCH_EXAMPLES, options.max_examples)}

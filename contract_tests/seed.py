@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from contract_tests.client import Break, Client
-from contract_tests.sdk_bodies import MODEL, WEATHER_TOOL
+from contract_tests.sdk_bodies import MODEL, WEATHER_TOOL, message_body, run_body
 
 PROBABILITY = 0.5
 
@@ -53,14 +53,9 @@ def _resources(c: Client, seeded: Seeded) -> None:
         body = {"name": f"contract-suite seed {n}", "model": MODEL, "tools": tools}
         assistant = _make(c, seeded, "createAssistant", "deleteAssistant", "assistant_id", body)
         thread = _make(c, seeded, "createThread", "deleteThread", "thread_id", {"meta_data": {}})
-        message = {
-            "content": "What does get_weather say for Paris?",
-            "thread_id": thread,
-            "assistant_id": assistant,
-            "role": "user",
-        }
+        message = message_body(thread, assistant, "What does get_weather say for Paris?")
         _make(c, seeded, "createMessage", "deleteMessage", "message_id", message)
-        run = _make(c, seeded, "createRun", "deleteRun", "run_id", {"assistant_id": assistant, "thread_id": thread})
+        run = _make(c, seeded, "createRun", "deleteRun", "run_id", run_body(assistant, thread))
         call = {"run_id": run, "tool_name": "get_weather", "function_args": {"city": "Paris"}}
         _make(c, seeded, "createAction", "deleteAction", "action_id", call)
 

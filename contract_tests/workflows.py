@@ -13,8 +13,9 @@ from collections.abc import Callable
 
 import httpx
 
+from contract_tests import intended
 from contract_tests.client import Break, Skip
-from contract_tests.sdk_bodies import MODEL, WEATHER_TOOL, message_body
+from contract_tests.sdk_bodies import MODEL, WEATHER_TOOL, message_body, run_body
 from contract_tests.world import (
     DENIED,
     Result,
@@ -67,14 +68,14 @@ def provision_user(world: World) -> None:
     world.api.as_key(again["key"]["plain_key"]).call("validateApiKey")
     if world.user_id:  # an email of one user and the reference of another cannot be reconciled
         taken = admin.call("getUser", user_id=world.user_id)["email"]
-        admin.call("provisionUser", json={**body, "email": taken}, expect=400)
+        admin.call("provisionUser", json={**body, "email": taken}, expect=409)
         admin.call("updateUser", user_id=world.user_id, json={"email": body["email"]}, expect=409)
 
 
 def text_turn(world: World) -> None:
     c, assistant, thread, message, run = chat(world, "Tell me something about lighthouses")
     require(run["status"] == "queued", f"a new run is {run['status']!r}, not 'queued'")
-    stream = c.stream(turn_body(assistant, thread, message, run))
+    stream = c.stream(turn_body(world, assistant, thread, message, run))
     require(stream.done, "the stream did not end with `data: [DONE]`")
     require(not stream.of_type("error"), f"the stream carried an error: {stream.of_type('error')}")
     require(stream.text != "", "the stream carried no content")
@@ -86,14 +87,14 @@ def text_turn(world: World) -> None:
 
 def buffered_turn(world: World) -> None:
     c, assistant, thread, message, run = chat(world, "Tell me about tides")
-    answer = c.call("createCompletion", json={**turn_body(assistant, thread, message, run), "stream": False})
+    answer = c.call("createCompletion", json={**turn_body(world, assistant, thread, message, run), "stream": False})
     require(answer["run_id"] == run["id"] and answer["content"] != "", f"an empty or foreign answer: {answer}")
     require(c.call("getRun", run_id=run["id"])["status"] == "completed", "the run is not completed after the turn")
 
 
 def tool_call_turn(world: World) -> None:
     c, assistant, thread, message, run = chat(world, "What does get_weather say for Paris?", [WEATHER_TOOL])
-    stream = c.stream(turn_body(assistant, thread, message, run))
+    stream = c.stream(turn_body(world, assistant, thread, message, run))
     require(stream.done, "the stream did not end with `data: [DONE]`")
     manifests = stream.of_type("tool_call_manifest")
     if not manifests:
@@ -109,7 +110,7 @@ def tool_call_turn(world: World) -> None:
     body = message_body(thread["id"], assistant["id"], output, role="tool", **ids)
     require(c.call("submitToolOutput", json=body)["role"] == "tool", "the tool output is not a `tool` message")
     c.call("updateAction", action_id=call["action_id"], json={"status": "completed", "result": {"ok": True}})
-    follow_up = c.stream(turn_body(assistant, thread, message, run))
+    follow_up = c.stream(turn_body(world, assistant, thread, message, run))
     require(follow_up.done and follow_up.text != "", "the next turn did not stream a reply to [DONE]")
     final = c.call("getRun", run_id=run["id"])
     require(final["status"] == "completed", f"the run is {final['status']!r} after the tool output, not completed")
@@ -122,7 +123,7 @@ def cancel_run(world: World) -> None:
     cancelled = c.call("cancelRun", run_id=run["id"])
     require(cancelled["status"] == "cancelled" and cancelled["cancelled_at"], f"not cancelled: {cancelled}")
     c.call("cancelRun", run_id=run["id"], expect=400)  # already finished
-    c.call("createCompletion", json={**turn_body(assistant, thread, message, run), "stream": False}, expect=409)
+    c.call("createCompletion", json={**turn_body(world, assistant, thread, message, run), "stream": False}, expect=409)
 
 
 def list_pages(world: World) -> None:
@@ -171,7 +172,7 @@ def cross_user(world: World) -> None:
         ("createMessage", message_body(thread["id"], assistant["id"], "Let me in")),
         ("submitToolOutput", message_body(thread["id"], assistant["id"], "{}", role="tool", tool_id=action["id"])),
         ("saveAssistantMessage", message_body(thread["id"], assistant["id"], "Hi", role="assistant")),
-        ("createRun", {"assistant_id": assistant["id"], "thread_id": thread["id"]}),
+        ("createRun", run_body(assistant["id"], thread["id"])),
         ("createAction", {"run_id": run["id"], "tool_name": "get_weather"}),
     ):
         b.call(operation_id, json=body, expect=DENIED, check=leak)
@@ -182,7 +183,10 @@ def cross_user(world: World) -> None:
     # Driving the run names its thread: another thread is refused, whoever asks (the run is the credential).
     own = b.call("createThread", json={"meta_data": {}})
     b.call(
-        "createCompletion", json={**turn_body(assistant, own, message, run), "stream": False}, expect=403, check=leak
+        "createCompletion",
+        json={**turn_body(world, assistant, own, message, run), "stream": False},
+        expect=403,
+        check=leak,
     )
     b.call("deleteThread", thread_id=own["id"])
     if world.user_id and world.user_key_prefix:
@@ -225,6 +229,7 @@ FLOWS: list[Callable[[World], None]] = [
     cancel_run,
     list_pages,
     cross_user,
+    *intended.FLOWS,  # what the contract states as intended where the real server differs
     cleanup,
 ]
 NAMES = [flow.__name__ for flow in FLOWS]

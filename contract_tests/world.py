@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contract_tests.client import Break, Client
-from contract_tests.sdk_bodies import MODEL, message_body
+from contract_tests.sdk_bodies import MODEL, message_body, run_body
 
 DENIED = (403, 404)
 
@@ -33,6 +33,8 @@ class World:
     user: Client | None = None  # a fresh user made by `user_and_key`
     user_id: str | None = None
     user_key_prefix: str | None = None
+    model: str = MODEL  # what the turns ask for, and the provider key they send (--model, --provider-api-key)
+    provider_key: str | None = None
     undo: list[tuple[str, Callable[[], None]]] = field(default_factory=list)
     _names: itertools.count = field(default_factory=itertools.count)
 
@@ -64,15 +66,7 @@ def chat(world: World, question: str, tools: list[dict[str, Any]] | None = None)
         "message_id",
         json=message_body(thread["id"], assistant["id"], question),
     )
-    run = create(
-        world,
-        c,
-        "createRun",
-        "deleteRun",
-        "getRun",
-        "run_id",
-        json={"assistant_id": assistant["id"], "thread_id": thread["id"]},
-    )
+    run = create(world, c, "createRun", "deleteRun", "getRun", "run_id", json=run_body(assistant["id"], thread["id"]))
     return c, assistant, thread, message, run
 
 
@@ -95,12 +89,13 @@ def revoke(me: Client, user_id: str, issued: dict[str, Any]) -> None:
     me.call("validateApiKey", expect=401)
 
 
-def turn_body(assistant: Any, thread: Any, message: Any, run: Any) -> dict[str, Any]:
+def turn_body(world: World, assistant: Any, thread: Any, message: Any, run: Any) -> dict[str, Any]:
+    """A completion as the SDK's stream sends it, for the run's next turn."""
     return {
-        "model": MODEL,
+        "model": world.model,
+        "api_key": world.provider_key,
         "thread_id": thread["id"],
         "message_id": message["id"],
         "run_id": run["id"],
         "assistant_id": assistant["id"],
-        "api_key": None,
     }

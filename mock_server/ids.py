@@ -41,14 +41,17 @@ class IdFactory:
 
 def iso_instant(value: str | float | None) -> str | None:
     """An instant as the real server reads it into a datetime and writes it back: epoch seconds
-    (a number or numeric text), a date, `YYYY-MM-DD HH:MM[:SS]` or ISO 8601 (an offset is
-    converted to UTC), as its naive ISO form."""
+    (a number or numeric text; milliseconds past 2e10, as pydantic reads them), a date,
+    `YYYY-MM-DD HH:MM[:SS]` or ISO 8601 (an offset is converted to UTC), as its naive ISO form."""
     if value is None:
         return None
     if isinstance(value, int | float) or (
         isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit()
     ):
-        moment = datetime.fromtimestamp(float(value), UTC)
+        seconds = float(value)
+        if abs(seconds) > 2e10:  # pydantic reads so large a number as milliseconds
+            seconds /= 1000
+        moment = datetime.fromtimestamp(seconds, UTC)
     else:
         moment = datetime.fromisoformat(value.strip().replace(" ", "T", 1))
         if moment.tzinfo is not None:

@@ -67,6 +67,8 @@ async def get_message(ctx: Context, message_id: str) -> Reply:
 async def update_message(ctx: Context, message_id: str, body: dict[str, Any]) -> Reply:
     await _message_for(ctx, message_id, write=True)
     changes = {key: body[key] for key in UPDATABLE if body.get(key) is not None}
+    if "role" in changes:
+        changes["role"] = changes["role"].lower()  # any case is taken, and kept lower-case
     return ok(public(await ctx.store.messages.update(message_id, changes)))  # type: ignore[arg-type]
 
 
