@@ -136,6 +136,14 @@ class Client:
             self._check(operation_id, response, params)
         return response.json() if response.content else None
 
+    def send_raw(self, operation_id: str, content: bytes, *, expect: int, check: str = "workflow", **path: str) -> Any:
+        """Send bytes as a JSON body, held to the contract like `call`."""
+        response = self._send(operation_id, None, None, path, content=content)
+        self._expect(operation_id, response, expect, check)
+        if self.strict:
+            self._check(operation_id, response, None)
+        return response.json() if response.content else None
+
     def stream(self, body: dict[str, Any], *, expect: int = 200) -> Stream:
         """`createCompletion` with `stream: true`: each `data:` frame must be a StreamEvent."""
         response = self._send("createCompletion", {**body, "stream": True}, None, {})
@@ -151,7 +159,13 @@ class Client:
             raise self._break(error.check, str(error), operation, response, cause) from None
 
     def _send(
-        self, operation_id: str, body: Any, params: dict[str, Any] | None, path: dict[str, Any]
+        self,
+        operation_id: str,
+        body: Any,
+        params: dict[str, Any] | None,
+        path: dict[str, Any],
+        *,
+        content: bytes | None = None,
     ) -> httpx.Response:
         if operation_id in self.excluded:
             raise Skip(f"uses excluded operation {operation_id}")
@@ -159,8 +173,10 @@ class Client:
         headers = {API_KEY_HEADER: self.key} if self.key else {}
         if self.session:
             headers[SESSION_HEADER] = self.session
+        if content is not None:
+            headers["Content-Type"] = "application/json"
         response = self._http.request(
-            operation.method, operation.url(**path), json=body, params=params, headers=headers
+            operation.method, operation.url(**path), json=body, content=content, params=params, headers=headers
         )
         self.log.sent(operation)
         journal.record(operation_id, response.status_code, "workflow")

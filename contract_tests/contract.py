@@ -75,6 +75,7 @@ class Operation:
     # A 422 with a string detail beside pydantic's list: a rule checked after normalising values
     # (provisionUser's blank names), which schema-valid data can break.
     business_rule_422: bool = False
+    takes_body: bool = False
 
     @property
     def label(self) -> str:
@@ -182,6 +183,7 @@ class Contract:
             ),
             business_rule_400=self._business_rule_400(raw["responses"].get("400")),
             business_rule_422=self._business_rule_422(raw["responses"].get("422")),
+            takes_body="requestBody" in raw,
         )
 
     def _business_rule_422(self, response: Any) -> bool:

@@ -10,7 +10,9 @@ named under the check its break belongs to (a 500 is always `not_a_server_error`
 - writes_need_their_target: a reply cannot be saved into a thread that does not exist, and a
   thread's deletion takes its runs;
 - ownership: another user cannot touch an action, share an assistant, or run in a thread they
-  only take part in.
+  only take part in;
+- bodies_parsed_first: every operation with a body reads it before the key, as FastAPI does (a
+  400 for bytes it cannot decode, a 422 json_invalid for bad JSON, with no key at all).
 """
 
 from __future__ import annotations
@@ -112,4 +114,25 @@ def ownership(world: World) -> None:
     require(c.call("getAction", action_id=action["id"])["status"] == "pending", "another user changed the action", LEAK)
 
 
-FLOWS = [kept_as_sent, nulls_refused, tool_output_content, queries_validated, writes_need_their_target, ownership]
+UNDECODABLE = b'{"content": "\xff\xfe"}'  # not UTF-8
+
+
+def bodies_parsed_first(world: World) -> None:
+    anonymous = world.api.as_key(None, "NO_KEY")
+    for operation in world.api.contract.operations.values():
+        if not operation.takes_body or operation.id in world.api.excluded:
+            continue
+        path = {name: f"{name}_contract" for name in operation.path_parameters}
+        anonymous.send_raw(operation.id, UNDECODABLE, expect=400, **path)
+        anonymous.send_raw(operation.id, b'{"content": ', expect=422, **path)
+
+
+FLOWS = [
+    kept_as_sent,
+    nulls_refused,
+    tool_output_content,
+    queries_validated,
+    writes_need_their_target,
+    ownership,
+    bodies_parsed_first,
+]

@@ -110,7 +110,7 @@ def test_without_admin_rights_the_cross_user_checks_are_skipped_and_the_summary_
     assert code == 0
     assert any("no admin rights" in note for note in outcome.notes)
     skipped = {w.name for w in outcome.workflows if w.status == "skipped"}
-    assert skipped == {"user_and_key", "provision_user", "cross_user"}
+    assert skipped == {"user_and_key", "provision_user", "cross_user", "ownership"}
     assert not found(outcome, "no_cross_user_access")
 
 

@@ -23,7 +23,7 @@ def test_the_pytest_entry_point_passes_against_the_mock_with_a_test_per_operatio
     with serve(create_app(Settings(admin_key=ADMIN_KEY, seed=8))) as url:
         done = pytest_against(url, tmp_path, "--phases", "examples", "--max-examples", "1")
     assert done.returncode == 0, done.stdout[-3000:]
-    assert "63 passed" in done.stdout  # 51 operations, stateful, 9 workflows, errors, coverage
+    assert "69 passed" in done.stdout  # 51 operations, stateful, 15 workflows, errors, coverage
 
 
 def test_the_pytest_entry_point_fails_the_broken_operation_only(tmp_path):

@@ -26,13 +26,23 @@ def test_our_checks_are_loaded_through_the_hooks_setting_and_the_key_comes_from_
     assert "ea_secret_key_123" not in schemathesis_config.to_toml(config)
 
 
-def test_every_operation_that_documents_a_400_accepts_it_as_an_answer_to_valid_data():
+def test_an_operation_whose_400_is_a_business_rule_accepts_it_as_an_answer_to_valid_data():
     by_id = {entry["include-operation-id"]: entry for entry in build()["operations"]}
-    documented = {op.id for op in SPEC.operations.values() if "400" in op.statuses}
     accepting = {op for op, entry in by_id.items() if "checks" in entry}
-    assert accepting == documented and {"createThread", "updateThread", "createAssistant"} <= documented
+    assert {"createThread", "updateThread", "createAssistant", "createCompletion", "provisionUser"} <= accepting
     expected = by_id["createThread"]["checks"]["positive_data_acceptance"]["expected-statuses"]
     assert "400" in expected and "422" not in expected
+
+
+def test_the_undecodable_body_400_every_body_operation_documents_is_no_business_rule():
+    by_id = {entry["include-operation-id"]: entry for entry in build()["operations"]}
+    assert "400" in SPEC.operations["createMessage"].statuses
+    assert "checks" not in by_id.get("createMessage", {}), "a valid message is never an undecodable body"
+
+
+def test_provisionings_string_422_is_a_rule_valid_data_can_break():
+    by_id = {entry["include-operation-id"]: entry for entry in build()["operations"]}
+    assert by_id["provisionUser"]["checks"]["positive_data_acceptance"]["expected-statuses"][-1] == "422"
 
 
 def test_only_the_watch_stream_gets_a_short_timeout_and_few_examples():
@@ -45,7 +55,8 @@ def test_budgets_exclusions_and_phases_reach_the_config():
     config = build(max_examples=7, seed=42, phases=("examples", "fuzzing"), exclude_checks=("use_after_free",))
     assert config["seed"] == 42 and config["generation"]["max-examples"] == 7
     assert {name for name, phase in config["phases"].items() if phase["enabled"]} == {"examples", "fuzzing"}
-    assert config["checks"] == {"use_after_free": {"enabled": False}}
+    # allow_header_conformance is always off: it judges OPTIONS, which the contract does not describe.
+    assert config["checks"] == {"allow_header_conformance": {"enabled": False}, "use_after_free": {"enabled": False}}
 
 
 def test_seeded_ids_become_dictionaries_bound_to_path_parameters_and_body_fields():

@@ -15,6 +15,7 @@ from typing import Any
 
 from contract_tests.progress import Progress
 from mock_server import Settings, create_app
+from mock_server.store.memory import run_now
 from tests.contract_tests.conftest import ADMIN_KEY
 from tests.live_server import serve
 
@@ -43,9 +44,9 @@ class SessionRecorder:
 
 def test_a_session_run_leaves_the_default_data_alone_and_its_stderr_names_each_phase(tmp_path):
     server = SessionRecorder()
-    default = server.app.services.store_for(None)
+    default = run_now(server.app.mock.sessions.get(None)).store
     tables = ("users", "api_keys", "assistants", "threads", "messages", "runs", "actions")
-    before = {name: len(getattr(default, name)) for name in tables}
+    before = {name: run_now(default.repository(name).count()) for name in tables}
     args = ["--api-key", ADMIN_KEY, "--session", SESSION, "--max-examples", "1", "--report-dir", str(tmp_path)]
     args += [arg for operation in FEW for arg in ("--operation", operation)]
     env = {key: value for key, value in os.environ.items() if key not in ("BASE_URL", "API_KEY", "CONTRACT_SESSION")}
@@ -59,9 +60,9 @@ def test_a_session_run_leaves_the_default_data_alone_and_its_stderr_names_each_p
             env=env,
         )
     assert done.returncode == 0, done.stdout[-3000:]
-    after = {name: len(getattr(default, name)) for name in before}
+    after = {name: run_now(default.repository(name).count()) for name in before}
     assert after == before
-    assert len(server.app.services.store_for(SESSION).threads) > 0
+    assert run_now(server.app.mock.sessions.peek(SESSION).store.threads.count()) > 0
     assert set(server.sessions) == {SESSION}, "every request carried the session"
     assert "session 'contract-run-1'" in done.stdout.splitlines()[0]
 
