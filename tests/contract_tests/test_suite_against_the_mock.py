@@ -69,7 +69,6 @@ def test_every_documented_status_code_the_mock_can_produce_is_exercised(run):
     # does not test a server's limits: the real server has none.
     limits = {(op.id, status) for op in operations if op.takes_body for status in ("408", "413")}
     assert missing == set(UNPRODUCIBLE) | unproducible_422 | limits
-    assert outcome.matrix.percent > 85
 
 
 def test_the_junit_report_merges_schemathesis_the_workflows_and_coverage(run):
