@@ -2,8 +2,9 @@
 asks for the documented behaviour, so a server that keeps it passes and one that does not is
 named under the check its break belongs to (a 500 is always `not_a_server_error`).
 
-- kept_as_sent: a thread's `meta_data`, an action's `function_args`, and messages posted in one
-  burst (same second) come back as sent, in the order they were made;
+- thread_metadata_kept, action_arguments_kept, burst_order_kept: a thread's `meta_data`, an
+  action's `function_args`, and messages posted in one burst (same second) come back as sent, in
+  the order they were made;
 - nulls_refused: a null for a field every read requires is a 422, and the assistant stays readable;
 - tool_output_content: a tool output whose content is an array of parts is stored;
 - queries_validated: `order` and an action `status` outside their enums are a 422;
@@ -28,14 +29,17 @@ LEAK = "no_cross_user_access"
 REFUSED = "negative_data_rejection"
 
 
-def kept_as_sent(world: World) -> None:
+def thread_metadata_kept(world: World) -> None:
     c = world.caller
     meta = {"topic": "contract-suite", "n": 1}
     thread = create(world, c, "createThread", "deleteThread", "getThread", "thread_id", json={"meta_data": meta})
     require(thread["meta_data"] == meta, f"createThread answered meta_data {thread['meta_data']}, not {meta}", KEPT)
     read = c.call("getThread", thread_id=thread["id"])["meta_data"]
     require(read == meta, f"getThread reads meta_data {read}, not the {meta} it was created with", KEPT)
-    _, assistant, thread, _, run = chat(world, "Keep my arguments")
+
+
+def action_arguments_kept(world: World) -> None:
+    c, _, _, _, run = chat(world, "Keep my arguments")
     arguments = {"city": "Paris", "units": "metric"}
     action = c.call("createAction", json={"run_id": run["id"], "tool_name": "get_weather", "function_args": arguments})
     require(
@@ -43,6 +47,10 @@ def kept_as_sent(world: World) -> None:
     )
     read = c.call("getAction", action_id=action["id"])["function_args"]
     require(read == arguments, f"getAction reads function_args {read}, not {arguments}", KEPT)
+
+
+def burst_order_kept(world: World) -> None:
+    c, assistant, thread, _, _ = chat(world, "Four at once")
     ids = [
         c.call("createMessage", json=message_body(thread["id"], assistant["id"], f"Burst {n}"))["id"] for n in range(4)
     ]
@@ -128,7 +136,9 @@ def bodies_parsed_first(world: World) -> None:
 
 
 FLOWS = [
-    kept_as_sent,
+    thread_metadata_kept,
+    action_arguments_kept,
+    burst_order_kept,
     nulls_refused,
     tool_output_content,
     queries_validated,
