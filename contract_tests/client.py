@@ -221,7 +221,10 @@ class Client:
                 f"{operation.label} ({operation_id}) answered {status}, expected "
                 f"{' or '.join(map(str, sorted(wanted)))}: {response.text[:300]}"
             )
-            raise self._break(check, message, operation, response, f"answered {status}", tuple(sorted(wanted)))
+            # What was expected is part of the cause: the same answer to a request that should have
+            # been refused is another finding than to one that should have passed.
+            cause = f"answered {status}, expected {' or '.join(map(str, sorted(wanted)))}"
+            raise self._break(check, message, operation, response, cause, tuple(sorted(wanted)))
 
     def _check(self, operation_id: str, response: httpx.Response, params: dict[str, Any] | None) -> None:
         operation = self.contract.operations[operation_id]

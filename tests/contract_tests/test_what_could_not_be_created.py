@@ -26,7 +26,6 @@ STOPPED = [
     "tool_output_content",
     "queries_validated",
     "ownership",
-    "bodies_parsed_first",  # its undecodable body to POST /v1/runs got the same 422
 ]
 
 
@@ -47,7 +46,8 @@ def test_the_summary_says_first_that_runs_could_not_be_created_and_what_went_unt
     assert header[line].startswith('Could not create runs: POST /v1/runs (createRun) answered 422 {"detail": ')
     assert "tried by seeding, " in header[line]
     assert header[line + 1] == "  therefore not tested: getRun, cancelRun, getAction (3 operations)"
-    assert header[line + 2] == f"  and these workflows stopped there: {', '.join(STOPPED)}"
+    # bodies_parsed_first stopped there too, on another request (its undecodable body).
+    assert header[line + 2] == f"  and these workflows stopped there: {', '.join([*STOPPED, 'bodies_parsed_first'])}"
     # createRun too: broken, and never seen working
     assert outcome.untested == ["createRun", "getRun", "cancelRun", "getAction"]
 
@@ -62,7 +62,8 @@ def test_an_operation_never_answered_with_a_documented_success_is_untested_not_k
 
 def test_the_workflows_stopped_by_the_same_refusal_are_one_finding_that_lists_them(refused):
     outcome, _ = refused
-    (finding,) = [f for f in outcome.findings if f.check == "workflow"]
-    assert (finding.where, finding.cause, finding.workflows) == ("POST /v1/runs", "answered 422", STOPPED)
+    (finding,) = [f for f in outcome.findings if f.check == "workflow" and "expected 200" in f.cause]
+    expected = ("POST /v1/runs", "answered 422, expected 200 or 201 or 204", STOPPED)
+    assert (finding.where, finding.cause, finding.workflows) == expected
     assert finding.reproduce.startswith('curl -X POST -H "X-API-Key: $API_KEY" ')
     assert finding.reproduce.endswith("/v1/runs") and '"thread_id":"thread_' in finding.reproduce
