@@ -9,10 +9,11 @@ list; the last one, `ReplyApp`, is the app Connexion wraps (see app.py's MockApp
     route         FastRoutingMiddleware (seam.py): the operationId and path parameters
     parse body    BodyParseMiddleware (bodies.py): read and parse the body, before the key,
                   as FastAPI does (400 undecodable, 422 invalid JSON)
-    authenticate  SecurityMiddleware (Connexion), security_map = security.api_key_security:
-                  the Principal and the Session (X-Mock-Session)
-    validate      RequestValidationMiddleware (Connexion), validator_map = validation.VALIDATORS:
-                  parameters, and the body per media type (JSON, forms, octet-stream)
+    authenticate  LeanSecurityMiddleware (seam.py, in SecurityMiddleware's place), security_map =
+                  security.api_key_security: the Principal and the Session (X-Mock-Session)
+    validate      LeanRequestValidationMiddleware (seam.py, in RequestValidationMiddleware's
+                  place), validator_map = validation.VALIDATORS: parameters, and the body per
+                  media type (JSON, forms, octet-stream)
     lifespan, context  LifespanMiddleware, ContextMiddleware (Connexion)
     respond       ReplyApp: the operation's binding (registry.py): its handler, or its example
     check         checking.AnswerCheck: status, media type, schema, each event of a stream
@@ -36,8 +37,6 @@ from connexion.middleware.abstract import ROUTING_CONTEXT, RoutedAPI, RoutedMidd
 from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
-from connexion.middleware.request_validation import RequestValidationMiddleware
-from connexion.middleware.security import SecurityMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
 from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from starlette.exceptions import HTTPException
@@ -54,7 +53,12 @@ from mock_server.errors import ApiError, RequestValidationFailed, validation_ite
 from mock_server.registry import Binding
 from mock_server.rendering import to_response
 from mock_server.reply import Reply
-from mock_server.seam import FastRoutingMiddleware, RouteTable
+from mock_server.seam import (
+    FastRoutingMiddleware,
+    LeanRequestValidationMiddleware,
+    LeanSecurityMiddleware,
+    RouteTable,
+)
 from mock_server.security import SESSION_HEADER, session_name
 from mock_server.session import Sessions
 from mock_server.validation import QUERY
@@ -101,8 +105,8 @@ def middlewares(expose_headers: list[str]) -> list[Any]:
         DocsMiddleware,
         FastRoutingMiddleware,
         BodyParseMiddleware,
-        SecurityMiddleware,
-        RequestValidationMiddleware,
+        LeanSecurityMiddleware,
+        LeanRequestValidationMiddleware,
         LifespanMiddleware,
         ContextMiddleware,
     ]

@@ -16,13 +16,23 @@ which one moved; pyproject.toml pins Connexion to the minor version that test co
 from __future__ import annotations
 
 import re
+from abc import ABCMeta
 from typing import Any
 
-from connexion.middleware.abstract import ROUTING_CONTEXT  # internal: the routing handshake's scope key
+from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import UnsupportedMediaTypeProblem
+from connexion.middleware.abstract import (
+    ROUTING_CONTEXT,  # internal: the routing handshake's scope key
+    RoutedAPI,
+)
+from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.security import SecurityMiddleware
+from starlette.datastructures import Headers
 from starlette.routing import compile_path, get_route_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from mock_server.bodies import split_content_type
 from mock_server.spec import METHODS
 
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
@@ -101,3 +111,130 @@ class FastRoutingMiddleware(RoutingMiddleware):
                 await self.app(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+
+# --- security and request validation, without their per-request rebuilding -------------------------
+#
+# Connexion's SecurityOperation wraps every request in a ConnexionRequest and a generic any-of-schemes
+# loop; its RequestValidationOperation builds a URI parser and a parameter validator for every
+# request and reads the Content-Type through a helper that subscripts typing generics each call
+# (together ~20% of a list request). These two stages do the same work with what they can build
+# once per operation, from the operation's public attributes. They stand in for Connexion's classes
+# in the middleware list (`StandsIn`), so `app.add_middleware(..., position=BEFORE_SECURITY)` and
+# `BEFORE_VALIDATION` find them as Connexion finds its own.
+
+
+class StandsIn(ABCMeta):
+    """A middleware class that Connexion's `MiddlewarePosition` matching (an `==` on classes)
+    takes for the Connexion class it replaces."""
+
+    def __eq__(cls, other: object) -> bool:
+        return other is getattr(cls, "replaces", None) or cls is other
+
+    __hash__ = type.__hash__
+
+
+CONTEXT = "connexion_context"  # internal: where Connexion's later stages look for the token info
+
+
+class LeanSecurityOperation:
+    def __init__(self, next_app: ASGIApp, operation: Any, verify: Any) -> None:
+        self.next_app = next_app
+        self.verify = verify if operation.security else None
+        scheme = _only_scheme(operation)
+        self.header = scheme["name"] if scheme else None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.verify is not None:
+            token_info = await self.verify(_HeadersOnly(scope))
+            context = scope.setdefault("extensions", {}).setdefault(CONTEXT, {})
+            context.update(token_info=token_info, user=token_info["sub"])
+        await self.next_app(scope, receive, send)
+
+
+class _HeadersOnly:
+    """What the mock's apiKey check reads of a request (security.py): its headers."""
+
+    def __init__(self, scope: Scope) -> None:
+        self.headers = Headers(scope=scope)
+
+
+def _only_scheme(operation: Any) -> dict[str, Any] | None:
+    # The contract has one scheme (ApiKeyAuth); every secured operation requires exactly it.
+    names = [name for requirement in operation.security or () for name in requirement]
+    return operation.security_schemes[names[0]] if names else None
+
+
+class LeanSecurityAPI(RoutedAPI[LeanSecurityOperation]):
+    def __init__(self, *args: Any, security_map: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.security_map = security_map or {}
+        self.add_paths()
+
+    def make_operation(self, operation: Any) -> LeanSecurityOperation:
+        scheme = _only_scheme(operation)
+        # The security_map's handler makes the check, as for Connexion's SecurityMiddleware.
+        verify = self.security_map["apiKey"]().get_fn(scheme, []) if scheme else None
+        return LeanSecurityOperation(self.next_app, operation, verify)
+
+
+class LeanSecurityMiddleware(SecurityMiddleware, metaclass=StandsIn):
+    replaces = SecurityMiddleware
+    api_cls = LeanSecurityAPI  # type: ignore[assignment]
+
+
+class LeanRequestValidationOperation:
+    def __init__(self, next_app: ASGIApp, operation: Any, validators: dict[str, Any], strict: bool) -> None:
+        self.next_app = next_app
+        self.parameters = validators["parameter"](operation.parameters, uri_parser=None, strict_validation=strict)
+        self.consumes = [mime.lower() for mime in operation.consumes] if operation.request_body else []
+        self.required = bool((operation.request_body or {}).get("required", False))
+        self.bodies = {
+            mime: (validators["body"][mime], operation.body_schema(mime))
+            for mime in self.consumes
+            if mime in validators["body"]
+        }
+        self.accepted = MediaTypeDict([(mime, True) for mime in self.consumes])  # wildcards match too
+        self.body_for = MediaTypeDict(list(self.bodies.items()))
+        self.found: dict[str, Any] = {}  # media type sent -> (validator, schema) or None, as resolved
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.parameters.validate(scope)
+        if self.consumes:
+            mime, _ = split_content_type(Headers(scope=scope).get("content-type"))
+            mime = mime or self.consumes[0]  # no Content-Type: read as the first the operation takes
+            found = self.found.get(mime, _MISSING)
+            if found is _MISSING:
+                if not self.accepted.get(mime):
+                    raise UnsupportedMediaTypeProblem(detail=f"Invalid Content-type ({mime}), expected {self.consumes}")
+                found = self.body_for.get(mime)
+                if len(self.found) < 64:  # remembers the few types clients send, not every one tried
+                    self.found[mime] = found
+            if found is not None:
+                validator_cls, schema = found
+                validator = validator_cls(
+                    schema=schema, required=self.required, encoding="utf-8", strict_validation=True
+                )
+                receive, scope = await validator.wrap_receive(receive, scope=scope)
+        await self.next_app(scope, receive, send)
+
+
+_MISSING: Any = object()
+
+
+class LeanRequestValidationAPI(RoutedAPI[LeanRequestValidationOperation]):
+    def __init__(
+        self, *args: Any, validator_map: dict[str, Any], strict_validation: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.validators = validator_map
+        self.strict = strict_validation
+        self.add_paths()
+
+    def make_operation(self, operation: Any) -> LeanRequestValidationOperation:
+        return LeanRequestValidationOperation(self.next_app, operation, self.validators, self.strict)
+
+
+class LeanRequestValidationMiddleware(RequestValidationMiddleware, metaclass=StandsIn):
+    replaces = RequestValidationMiddleware
+    api_cls = LeanRequestValidationAPI  # type: ignore[assignment]

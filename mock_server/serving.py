@@ -132,6 +132,8 @@ def server_config(app: Any, settings: Settings, **overrides: Any) -> uvicorn.Con
         "timeout_keep_alive": settings.keep_alive_timeout,
         "limit_concurrency": settings.max_connections,
         "log_level": "warning",
+        # The mock reads no client address, so uvicorn's X-Forwarded-For rewriting is work for nothing.
+        "proxy_headers": False,
     }
     return uvicorn.Config(app, **{**options, **overrides})
 

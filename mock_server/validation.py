@@ -180,7 +180,8 @@ class FastAPIParameterValidator(ParameterValidator):
     handles array and object encodings this contract does not use."""
 
     def validate(self, scope: Scope) -> None:
-        query = parse_qs(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
+        raw_query = scope.get("query_string", b"")
+        query = parse_qs(raw_query.decode("latin-1"), keep_blank_values=True) if raw_query else {}
         items: list[dict[str, Any]] = []
         if self.strict_validation:
             declared = {p["name"] for p in self.parameters.get("query", [])} | self.security_query_params
@@ -192,11 +193,11 @@ class FastAPIParameterValidator(ParameterValidator):
         sources = {
             "query": {name: values[-1] for name, values in query.items()},
             "path": scope.get("path_params", {}),
-            "header": Headers(scope=scope),
+            "header": Headers(scope=scope) if "header" in self.parameters else {},
         }
         typed: dict[str, Any] = {}
         for where, values in sources.items():
-            for param in self.parameters.get(where, []):
+            for param in self.parameters.get(where, ()):
                 problems, value = self._check(where, param, values.get(param["name"]))
                 items += problems
                 if where == "query" and value is not None:

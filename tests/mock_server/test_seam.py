@@ -9,12 +9,19 @@ import inspect
 
 from connexion.apps.abstract import AbstractApp
 from connexion.middleware import abstract as connexion_abstract
+from connexion.middleware import context as context_module
 from connexion.middleware.abstract import RoutedMiddleware
 from connexion.middleware.main import MiddlewarePosition
+from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.routing import RoutingMiddleware
+from connexion.middleware.security import SecurityMiddleware
+from connexion.operations import OpenAPIOperation
+from connexion.validators.abstract import AbstractRequestBodyValidator
+from connexion.validators.parameter import ParameterValidator
 
 from mock_server import Settings, create_app
 from mock_server.pipeline import ReplyApp, middlewares
+from mock_server.seam import CONTEXT, LeanRequestValidationMiddleware, LeanSecurityMiddleware
 from tests.mock_server.conftest import ADMIN_KEY
 
 TESTED_MINOR = "3.3"
@@ -84,3 +91,51 @@ def test_the_positions_a_user_can_insert_at_are_connexions_own_classes_in_the_st
         MiddlewarePosition.BEFORE_CONTEXT,
     ):
         assert position.value in stack, f"{position.name}: {position.value.__name__} is not in the pipeline"
+
+
+def test_the_lean_stages_stand_in_for_connexions_security_and_validation_positions():
+    stack = middlewares(expose_headers=[])
+    assert LeanSecurityMiddleware == SecurityMiddleware, "BEFORE_SECURITY would no longer find its stage"
+    assert LeanRequestValidationMiddleware == RequestValidationMiddleware, "BEFORE_VALIDATION would not find it"
+    assert SecurityMiddleware in stack and RequestValidationMiddleware in stack
+    assert LeanSecurityMiddleware != RequestValidationMiddleware, "a stand-in matches only the class it replaces"
+
+
+def test_a_middleware_added_before_security_runs_before_the_key_is_checked():
+    seen = []
+
+    class Recorder:
+        def __init__(self, app):
+            self.app = app
+
+        async def __call__(self, scope, receive, send):
+            if scope["type"] == "http":
+                seen.append(scope.get("extensions", {}).get(CONTEXT, {}).get("user"))
+            await self.app(scope, receive, send)
+
+    app = create_app(Settings(admin_key=ADMIN_KEY))
+    app.add_middleware(Recorder, position=MiddlewarePosition.BEFORE_SECURITY)
+    with app.test_client() as client:
+        answer = client.get("/v1/assistants", headers={"X-API-Key": ADMIN_KEY})
+    assert answer.status_code == 200
+    assert seen == [None], "the middleware ran after the security stage (it saw the authenticated user)"
+
+
+def test_the_token_info_lands_where_connexions_context_middleware_reads_it():
+    source = inspect.getsource(context_module.ContextOperation.__call__)
+    assert f'"{CONTEXT}"' in source, (
+        f"ContextOperation no longer reads scope['extensions']['{CONTEXT}']: LeanSecurityOperation writes there"
+    )
+
+
+def test_the_validator_constructors_the_lean_validation_stage_calls_keep_their_keywords():
+    parameter = set(inspect.signature(ParameterValidator.__init__).parameters)
+    assert {"parameters", "uri_parser", "strict_validation"} <= parameter, "ParameterValidator's signature moved"
+    body = set(inspect.signature(AbstractRequestBodyValidator.__init__).parameters)
+    assert {"schema", "required", "encoding", "strict_validation"} <= body, "body validators' signature moved"
+    assert inspect.iscoroutinefunction(AbstractRequestBodyValidator.wrap_receive)
+
+
+def test_the_operation_attributes_the_lean_stages_read_still_exist():
+    for name in ("security", "security_schemes", "parameters", "consumes", "request_body", "body_schema"):
+        assert hasattr(OpenAPIOperation, name), f"OpenAPIOperation.{name} is gone: seam.py's lean stages read it"
