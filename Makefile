@@ -13,7 +13,9 @@ NODE_STAMP := node_modules/.installed
 REDOCLY := node_modules/.bin/redocly
 BENCH_STAMP := bench/node_modules/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-ENSURE_WRK := command -v wrk >/dev/null 2>&1 || $(SUDO) apt-get install -y wrk || { $(SUDO) apt-get update && $(SUDO) apt-get install -y wrk; }
+# A Debian package, installed with apt when its command is missing: $(call ensure,COMMAND,PACKAGES)
+ensure = command -v $(1) >/dev/null 2>&1 || $(SUDO) apt-get install -y $(2) || { $(SUDO) apt-get update && $(SUDO) apt-get install -y $(2); }
+ENSURE_WRK := $(call ensure,wrk,wrk)
 
 .DEFAULT_GOAL := help
 .PHONY: help install serve test lint models check-models contract fuzz bench profile clean
@@ -24,7 +26,7 @@ help: ## List the targets
 install: $(DEV_STAMP) $(NODE_STAMP) ## Create .venv (the dev extra: every tool) and node_modules (idempotent)
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); $(SUDO) apt-get update && $(SUDO) apt-get install -y python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(SERVE_STAMP): $(PACKAGING) | $(BIN)/python
@@ -37,6 +39,7 @@ $(DEV_STAMP): $(PACKAGING) | $(BIN)/python
 	touch $@ $(SERVE_STAMP)
 
 $(NODE_STAMP): package.json package-lock.json
+	@$(call ensure,npm,nodejs npm)
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -74,6 +77,7 @@ profile: $(DEV_STAMP) ## Profile the mock under the bench's load with py-spy (AR
 	$(BIN)/python -m bench.profile $(ARGS)
 
 $(BENCH_STAMP): bench/package.json bench/package-lock.json
+	@$(call ensure,npm,nodejs npm)
 	npm ci --prefix bench --no-audit --no-fund --loglevel=error
 	touch $@
 

@@ -2,9 +2,10 @@
 
 The contract's schemas say what clients must send. A FastAPI server validates with pydantic in
 lax mode, which also takes `0`/`1`, `"yes"`/`"off"` and the like for a boolean, `true`, `1.0` and
-`" 5 "` for an integer, `true` and `"5"` for a number (verified on the real server's FastAPI and
-pydantic; /work/notes in the project history). A server that accepts such a value has not
-accepted a schema-violating request in any sense a client cares about, so our
+`" 5 "` for an integer, `true` and `"5"` for a number (pydantic v2's lax-mode conversion table,
+which the real server's request models use; tests/contract_tests/test_lax.py). A server that
+accepts such a value has not accepted a schema-violating request in any sense a client cares
+about, so our
 `negative_data_rejection` (checks.py) does not count a negative case whose body, coerced the way
 pydantic coerces, satisfies the schema. Strings are never coerced (pydantic takes only strings
 for `str`), nor are values inside free-form objects.

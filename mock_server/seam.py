@@ -8,6 +8,11 @@
   `{"api_base_path", "operation_id"}` — the internal handshake every RoutedMiddleware reads.
   A request it cannot place (an unknown path, a method the path lacks, a trailing slash) goes
   through Connexion's own router, which owns 404, 405 and the redirects.
+- `LeanSecurityMiddleware`, `LeanRequestValidationMiddleware` (mock/bare 0.55-0.74 -> 0.65-0.76
+  across the bench's scenarios, measured when introduced): Connexion's security and request
+  validation stages, doing per operation once what those do per request (below). They write the
+  token info where Connexion's ContextMiddleware reads it (`scope["extensions"]["connexion_context"]`)
+  and call the validator classes of the `validator_map` with the keywords Connexion uses.
 
 tests/mock_server/test_seam.py names every internal used here and fails with a message saying
 which one moved; pyproject.toml pins Connexion to the minor version that test covers.

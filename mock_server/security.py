@@ -1,6 +1,7 @@
-"""Authentication, plugged into Connexion's SecurityMiddleware through its `security_map`: the
-apiKey handler checks `X-API-Key` in the session the request names (`X-Mock-Session`), and hands
-on the Principal and the Session as the token info, so later stages never look either up again.
+"""Authentication, plugged into the security stage (seam.LeanSecurityMiddleware, which stands in
+for Connexion's SecurityMiddleware and takes the same `security_map`): the apiKey handler checks
+`X-API-Key` in the session the request names (`X-Mock-Session`), and hands on the Principal and
+the Session as the token info, so later stages never look either up again.
 
 A session that does not exist yet is not made for a request that fails: the key is checked
 against the seed (every session starts from it) and the session is made only once it passes.
