@@ -202,6 +202,31 @@ class Contract:
         return not examples or bool(set(examples) - {BODY_NOT_PARSED_EXAMPLE})
 
 
+def without_mock_only(document: dict[str, Any]) -> dict[str, Any]:
+    """The document without the parameters marked `x-mock-only` (`X-Mock-Session`, `Prefer`):
+    what Schemathesis is handed, so it never sends them to a server (the real one ignores them,
+    and a generated `Prefer` would ask the mock for a random documented status)."""
+    parameters = document.get("components", {}).get("parameters", {})
+    mock_only = {f"#/components/parameters/{name}" for name, p in parameters.items() if p.get("x-mock-only")}
+
+    def kept(items: list[Any]) -> list[Any]:
+        return [p for p in items if not (p.get("x-mock-only") or p.get("$ref") in mock_only)]
+
+    copy: dict[str, Any] = {**document, "paths": {}}
+    for path, item in document["paths"].items():
+        item = {**item}
+        for key in [key for key in item if key == "parameters" or key in METHODS]:
+            if key == "parameters":
+                item[key] = kept(item[key])
+            elif "parameters" in item[key]:
+                item[key] = {**item[key], "parameters": kept(item[key]["parameters"])}
+        copy["paths"][path] = item
+    if mock_only:
+        kept_parameters = {n: p for n, p in parameters.items() if not p.get("x-mock-only")}
+        copy["components"] = {**document["components"], "parameters": kept_parameters}
+    return copy
+
+
 def _body_link(link: dict[str, Any]) -> dict[str, Any]:
     body = link.get("requestBody")
     return {f"body.{name}": value for name, value in body.items()} if isinstance(body, dict) else {}

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import yaml
 
 from contract_tests import baseline, coverage, journal, junit, probes, report, results, schemathesis_config, seed
 from contract_tests.client import Break, Client
-from contract_tests.contract import SPEC_ENV, Contract, load
+from contract_tests.contract import SPEC_ENV, Contract, load, without_mock_only
 from contract_tests.follow import Follower
 from contract_tests.options import Options
 from contract_tests.outcome import Outcome, assemble
@@ -154,6 +155,8 @@ def _schemathesis(
     config_path.write_text(schemathesis_config.to_toml(config), encoding="utf-8")
     ndjson = report_dir / "schemathesis.ndjson"
     ndjson.unlink(missing_ok=True)
+    handed = report_dir / "openapi.schemathesis.yaml"
+    handed.write_text(yaml.safe_dump(without_mock_only(contract.document), sort_keys=False), encoding="utf-8")
     command = [
         sys.executable,
         "-m",
@@ -161,7 +164,7 @@ def _schemathesis(
         "--config-file",
         str(config_path),
         "run",
-        str(contract.path),
+        str(handed),
         "--url",
         options.base_url,
         "--no-color",

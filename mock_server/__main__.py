@@ -70,6 +70,8 @@ LIMIT_HELP = {
     "body_timeout": "seconds a request body may pause between chunks (408 after)",
     "keep_alive_timeout": "seconds an idle keep-alive connection stays open",
     "max_connections": "open connections (503 beyond)",
+    "max_journal_entries": "requests the journal keeps (/__mock__/journal); the oldest go first",
+    "max_journal_body_bytes": "bytes of each request and answer body the journal keeps a copy of",
 }
 
 

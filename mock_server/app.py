@@ -4,23 +4,27 @@ composition root: it reads the contract and the fixtures, binds every operation 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from connexion.apps.abstract import AbstractApp
 from connexion.options import SwaggerUIOptions
-from connexion.resolver import Resolver
+from connexion.resolver import Resolver as Resolver_
 
+from mock_server.checking import AnswerCheck
+from mock_server.control.handlers import ControlPlane, control_operations
+from mock_server.control.journal import JournalMiddleware, MemoryJournal
 from mock_server.engine.turns import Engine
 from mock_server.handlers import EXAMPLE_ANSWERED, HANDLERS
-from mock_server.pipeline import ERRORS, ReplyApp, Wiring, error_renderer, middlewares
-from mock_server.registry import bind
+from mock_server.pipeline import ERRORS, DocsMiddleware, ReplyApp, Wiring, error_renderer, middlewares
+from mock_server.registry import bind, merge
 from mock_server.seam import RouteTable
 from mock_server.security import SESSION_HEADER, api_key_security
 from mock_server.seeding import Seed, build_seed, load_fixture_file
 from mock_server.session import Sessions
-from mock_server.settings import Settings
-from mock_server.spec import load_spec, operations
+from mock_server.settings import CONTROL_SPEC_PATH, Settings
+from mock_server.spec import Resolver, load_spec, operations
 from mock_server.store import MemoryBackend
 from mock_server.validation import VALIDATORS
 
@@ -34,6 +38,7 @@ class Mock:
     seed: Seed
     sessions: Sessions
     wiring: Wiring
+    control: ControlPlane
 
 
 class MockApp(AbstractApp):
@@ -54,7 +59,8 @@ class MockApp(AbstractApp):
 def create_app(settings: Settings | None = None) -> MockApp:
     settings = settings or Settings()
     spec = load_spec(settings.spec_path)
-    bindings = bind(operations(spec), HANDLERS, EXAMPLE_ANSWERED | set(settings.answer_from_examples))
+    control_spec = load_spec(CONTROL_SPEC_PATH)
+    api_operations = operations(spec)
     fixtures = load_fixture_file(settings.fixtures) if settings.fixtures else {}
     seed = build_seed(fixtures, settings.seed, settings.admin_key)
     sessions = Sessions(
@@ -64,30 +70,61 @@ def create_app(settings: Settings | None = None) -> MockApp:
         max_sessions=settings.max_sessions,
         max_name_length=settings.max_session_name_length,
     )
-    wiring = Wiring(bindings, sessions, Engine(delay=settings.stream_delay), check=settings.validate_responses)
+    resolve = Resolver(spec)
+    journal = MemoryJournal(settings.max_journal_entries)
+    control = ControlPlane(
+        sessions, journal, api_operations, {name: resolve(s) for name, s in spec["components"]["schemas"].items()}
+    )
+    bindings = bind(
+        {**api_operations, **operations(control_spec)},
+        merge([HANDLERS, control_operations(control)]),
+        EXAMPLE_ANSWERED | set(settings.answer_from_examples),
+    )
+    refused = Resolver(control_spec)(control_spec["components"]["responses"]["Refused"])
+    wiring = Wiring(
+        bindings,
+        sessions,
+        Engine(delay=settings.stream_delay),
+        check=settings.validate_responses,
+        shaped=frozenset(api_operations),
+        refusal_check=AnswerCheck("Prefer", {"400": refused}),
+    )
     routes = RouteTable()
     routes.add(spec, "")
+    routes.add(control_spec, CONTROL_BASE_PATH)
 
+    journal_stage = functools.partial(
+        JournalMiddleware,
+        journal=journal,
+        body_bytes=settings.max_journal_body_bytes,
+        skip=(CONTROL_BASE_PATH + "/", *DocsMiddleware.PREFIXES),
+    )
     app = MockApp(
         __name__,
-        middlewares=middlewares(expose_headers=["X-Mock-Source", "WWW-Authenticate", SESSION_HEADER]),
+        middlewares=middlewares(
+            expose_headers=["X-Mock-Source", "WWW-Authenticate", SESSION_HEADER], journal=journal_stage
+        ),
         security_map=api_key_security(sessions),
     )
-    app.add_api(
-        spec,
-        resolver=Resolver(function_resolver=lambda operation_id: bindings[operation_id]),
-        strict_validation=True,
-        validator_map=VALIDATORS,
-        swagger_ui_options=SwaggerUIOptions(swagger_ui=settings.swagger_ui, swagger_ui_path="/docs"),
-        # Handed to every stage's add_api (Connexion passes extra keywords on): the respond stage,
-        # the route table, the body size limit.
-        wiring=wiring,
-        routes=routes,
-        max_body_bytes=settings.max_body_bytes,
-        body_timeout=settings.body_timeout,
-    )
+    # Handed to every stage's add_api (Connexion passes extra keywords on): the respond stage,
+    # the route table, the body size limit.
+    shared = {
+        "resolver": Resolver_(function_resolver=lambda operation_id: bindings[operation_id]),
+        "strict_validation": True,
+        "validator_map": VALIDATORS,
+        "wiring": wiring,
+        "routes": routes,
+        "max_body_bytes": settings.max_body_bytes,
+        "body_timeout": settings.body_timeout,
+    }
+    docs = SwaggerUIOptions(swagger_ui=settings.swagger_ui, swagger_ui_path="/docs")
+    app.add_api(spec, swagger_ui_options=docs, **shared)
+    app.add_api(control_spec, base_path=CONTROL_BASE_PATH, swagger_ui_options=docs, **shared)
     render = error_renderer(wiring, routes)
     for error in ERRORS:
         app.add_error_handler(error, render)
-    app.mock = Mock(settings, spec, seed, sessions, wiring)  # type: ignore[attr-defined]
+    app.mock = Mock(settings, spec, seed, sessions, wiring, control)  # type: ignore[attr-defined]
     return app
+
+
+CONTROL_BASE_PATH = "/__mock__"

@@ -25,6 +25,7 @@ from mock_server import jsonio
 from mock_server.errors import ApiError, RequestValidationFailed, validation_item
 
 PARSED_BODY = "mock_server.body"  # scope key: what this stage read
+RAW_BODY = "mock_server.raw_body"  # scope key: the bytes as sent (the journal keeps a copy of the start)
 NOT_SENT: Any = type("NotSent", (), {"__repr__": lambda self: "NOT_SENT"})()
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 BODY_NOT_PARSED = "There was an error parsing the body"
@@ -141,6 +142,7 @@ class BodyParseOperation:
             if int(_header(scope, b"content-length") or 0) > self.limit:  # refused before a byte is read
                 raise ApiError(413, f"The request body is larger than the limit of {self.limit} bytes")
             raw = await read_body(receive, self.limit, self.timeout)
+            scope[RAW_BODY] = raw
             mime, parameters = split_content_type(_header(scope, b"content-type"))
             if mime is not None:  # written canonically, so the validation stage reads the type as sent
                 _set_header(scope, b"content-type", "; ".join([mime, *(f"{k}={v}" for k, v in parameters.items())]))

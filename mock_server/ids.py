@@ -84,6 +84,11 @@ class Clock:
         self._offset += seconds
 
     @property
+    def offset(self) -> int:
+        """Seconds this clock was moved on."""
+        return self._offset
+
+    @property
     def seeded(self) -> bool:
         return self._next is not None
 

@@ -2,6 +2,7 @@
 list; the last one, `ReplyApp`, is the app Connexion wraps (see app.py's MockApp):
 
     cors          BrowserCORSMiddleware: CORS for browsers, outermost so errors carry it too
+    journal       control.journal.JournalMiddleware: records each request and its answer
     last resort   ServerErrorMiddleware (Connexion): a 500 for what nothing else caught
     errors        ExceptionMiddleware (Connexion), with `render_error` for every exception:
                   the one renderer, whose answers are checked like any other
@@ -15,6 +16,7 @@ list; the last one, `ReplyApp`, is the app Connexion wraps (see app.py's MockApp
                   place), validator_map = validation.VALIDATORS: parameters, and the body per
                   media type (JSON, forms, octet-stream)
     lifespan, context  LifespanMiddleware, ContextMiddleware (Connexion)
+    shape         control.shaping: what a `Prefer` header or the session's faults ask of the answer
     respond       ReplyApp: the operation's binding (registry.py): its handler, or its example
     check         checking.AnswerCheck: status, media type, schema, each event of a stream
     render        rendering.to_response
@@ -26,6 +28,7 @@ so `BEFORE_ROUTING` and `BEFORE_SWAGGER` are refused by Connexion with a ValueEr
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 from typing import Any
@@ -38,7 +41,6 @@ from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
-from connexion.middleware.swagger_ui import SwaggerUIMiddleware
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
@@ -47,8 +49,11 @@ from starlette.types import Receive, Scope, Send
 
 from mock_server import jsonio
 from mock_server.bodies import NOT_SENT, PARSED_BODY, BodyParseMiddleware
-from mock_server.checking import ContractBreach
+from mock_server.checking import AnswerCheck, ContractBreach
 from mock_server.context import Context
+from mock_server.control.faults import MockRefusal
+from mock_server.control.journal import FAULT
+from mock_server.control.shaping import abort_of, damaged, shaping_for
 from mock_server.errors import ApiError, RequestValidationFailed, validation_item
 from mock_server.registry import Binding
 from mock_server.rendering import to_response
@@ -58,6 +63,7 @@ from mock_server.seam import (
     LeanRequestValidationMiddleware,
     LeanSecurityMiddleware,
     RouteTable,
+    ServedContractMiddleware,
 )
 from mock_server.security import SESSION_HEADER, session_name
 from mock_server.session import Sessions
@@ -77,11 +83,11 @@ class BrowserCORSMiddleware(CORSMiddleware):
         await super().__call__(scope, receive, send)
 
 
-class DocsMiddleware(SwaggerUIMiddleware):
+class DocsMiddleware(ServedContractMiddleware):
     """Swagger UI and the served contract, off the API's hot path: only their own paths reach the
     Swagger router (which otherwise copies the scope and routes every request)."""
 
-    PREFIXES = ("/docs", "/openapi.")
+    PREFIXES = ("/docs", "/openapi.", "/__mock__/docs", "/__mock__/openapi.")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not scope["path"].startswith(self.PREFIXES):
@@ -90,7 +96,8 @@ class DocsMiddleware(SwaggerUIMiddleware):
         await super().__call__(scope, receive, send)
 
 
-def middlewares(expose_headers: list[str]) -> list[Any]:
+def middlewares(expose_headers: list[str], journal: Any = None) -> list[Any]:
+    """The stages, outermost first; `journal` is a JournalMiddleware factory, or None for none."""
     cors = functools.partial(
         BrowserCORSMiddleware,
         allow_origins=["*"],
@@ -100,6 +107,7 @@ def middlewares(expose_headers: list[str]) -> list[Any]:
     )
     return [
         cors,
+        *([journal] if journal is not None else []),
         ServerErrorMiddleware,
         ExceptionMiddleware,
         DocsMiddleware,
@@ -113,44 +121,76 @@ def middlewares(expose_headers: list[str]) -> list[Any]:
 
 
 class Wiring:
-    """What the respond stage and the error renderer need, handed to every stage's `add_api`."""
+    """What the respond stage and the error renderer need, handed to every stage's `add_api`.
+    `shaped` names the operations a `Prefer` header and the session's faults may shape: the
+    Entities API's, not the control plane's."""
 
-    def __init__(self, bindings: dict[str, Binding], sessions: Sessions, engine: Any, *, check: bool) -> None:
+    def __init__(
+        self,
+        bindings: dict[str, Binding],
+        sessions: Sessions,
+        engine: Any,
+        *,
+        check: bool,
+        shaped: frozenset[str] = frozenset(),
+        refusal_check: AnswerCheck | None = None,
+    ) -> None:
         self.bindings = bindings
         self.sessions = sessions
         self.engine = engine
         self.check = check
+        self.shaped = shaped
+        self.refusal_check = refusal_check
 
 
 class OperationApp:
-    """respond → check → render, for one operation."""
+    """(shape) → respond → check → render, for one operation."""
 
     def __init__(self, binding: Binding, wiring: Wiring) -> None:
         self.binding = binding
         self.wiring = wiring
         self._defaults = binding.defaults()
+        self._shaped = binding.operation.id in wiring.shaped
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         binding = self.binding
-        if binding.handler is None:
-            reply: Reply = binding.example  # type: ignore[assignment]
-        else:
+        context = await self._context(scope)
+        shaping = shaping_for(scope, binding.operation, context.session) if self._shaped else None
+        reply: Reply | None = None
+        if shaping is not None:
+            scope[FAULT] = shaping.label
+            if shaping.delay:
+                await anyio.sleep(shaping.delay)
+            if shaping.drop:
+                abort = abort_of(scope)
+                if abort is not None:
+                    abort()
+                    return
+            reply = shaping.reply
+        if reply is None and binding.handler is None:
+            reply = binding.example
+        if reply is None:
             arguments = {**scope.get("path_params", {}), **self._defaults, **scope.get(QUERY, {})}
             if binding.operation.has_body:
                 body = scope.get(PARSED_BODY, NOT_SENT)
                 arguments["body"] = None if body is NOT_SENT else body
-            reply = await binding.handler(await self._context(scope), **arguments)
+            reply = await binding.handler(context, **arguments)  # type: ignore[misc]
+        assert reply is not None
         if _large(reply.body):
             # Checking and writing a list of a hundred thousand rows takes a while: in a worker
             # thread, so the event loop goes on serving everyone else meanwhile.
             response = await anyio.to_thread.run_sync(self._checked, reply)
+        elif shaping is not None and shaping.stream:
+            response = self._checked(reply, lambda events: damaged(events, shaping.stream, abort_of(scope)))  # type: ignore[arg-type]
         else:
             response = self._checked(reply)
         await response(scope, receive, send)
 
-    def _checked(self, reply: Reply) -> Response:
+    def _checked(self, reply: Reply, damage: Any = None) -> Response:
         if self.wiring.check:
             reply = self.binding.check.check(reply)
+        if damage is not None and reply.events is not None:  # a fault damages what was checked
+            reply = dataclasses.replace(reply, events=damage(reply.events))
         return to_response(reply)
 
     async def _context(self, scope: Scope) -> Context:
@@ -248,9 +288,12 @@ def error_renderer(wiring: Wiring, routes: RouteTable) -> Any:
         reply = error_reply(error, scope, routes)
         operation_id = scope.get("extensions", {}).get(ROUTING_CONTEXT, {}).get("operation_id")
         binding = wiring.bindings.get(operation_id) if operation_id else None
-        if binding is not None and wiring.check and reply.status != 500:
+        check = binding.check if binding is not None else None
+        if isinstance(error, MockRefusal):  # about the mock's own headers: the control plane's shape
+            check = wiring.refusal_check
+        if check is not None and wiring.check and reply.status != 500:
             try:
-                binding.check.check(reply)
+                check.check(reply)
             except ContractBreach as breach:
                 reply = error_reply(breach, scope, routes)
         body = jsonio.dumps(reply.body) if reply.has_body else None

@@ -49,10 +49,11 @@ class Operations:
         return register
 
 
-def merge(tables: Iterable[Operations]) -> dict[str, Handler]:
+def merge(tables: Iterable[Operations | dict[str, Handler]]) -> dict[str, Handler]:
     merged: dict[str, Handler] = {}
     for table in tables:
-        for operation_id, handler in table.handlers.items():
+        handlers = table.handlers if isinstance(table, Operations) else table
+        for operation_id, handler in handlers.items():
             if operation_id in merged:
                 raise StartupError(f"{operation_id} is registered by two handler modules")
             merged[operation_id] = handler

@@ -13,6 +13,9 @@
   validation stages, doing per operation once what those do per request (below). They write the
   token info where Connexion's ContextMiddleware reads it (`scope["extensions"]["connexion_context"]`)
   and call the validator classes of the `validator_map` with the keywords Connexion uses.
+- `ServedContractAPI`: the contract Connexion serves at `/openapi.json` lists the running mock's
+  own URL in `servers` (Connexion writes its base path alone, so Swagger UI's servers menu was
+  empty), by wrapping `SwaggerUIAPI._spec_for_prefix`, the one method that builds it.
 
 tests/mock_server/test_seam.py names every internal used here and fails with a message saying
 which one moved; pyproject.toml pins Connexion to the minor version that test covers.
@@ -33,6 +36,7 @@ from connexion.middleware.abstract import (
 from connexion.middleware.request_validation import RequestValidationMiddleware
 from connexion.middleware.routing import RoutingMiddleware
 from connexion.middleware.security import SecurityMiddleware
+from connexion.middleware.swagger_ui import SwaggerUIAPI, SwaggerUIMiddleware
 from starlette.datastructures import Headers
 from starlette.routing import compile_path, get_route_path
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -243,3 +247,28 @@ class LeanRequestValidationAPI(RoutedAPI[LeanRequestValidationOperation]):
 class LeanRequestValidationMiddleware(RequestValidationMiddleware, metaclass=StandsIn):
     replaces = RequestValidationMiddleware
     api_cls = LeanRequestValidationAPI  # type: ignore[assignment]
+
+
+class ServedContractAPI(SwaggerUIAPI):
+    """The served contract, with the URL it was asked on as its server (see the module)."""
+
+    def _spec_for_prefix(self, request: Any) -> dict[str, Any]:  # internal: builds the served document
+        spec = super()._spec_for_prefix(request)
+        served_at = f"{request.url.scheme}://{request.url.netloc}"  # the spec's servers carry the base path
+        servers = spec.get("servers") or [{"url": ""}]
+        return {**spec, "servers": [{"url": served_at + server["url"]} for server in servers]}
+
+
+class ServedContractMiddleware(SwaggerUIMiddleware):
+    """Connexion's SwaggerUIMiddleware, serving each API through ServedContractAPI (its add_api
+    builds a SwaggerUIAPI by name, so the class is chosen here, as it does)."""
+
+    def add_api(self, specification: Any, base_path: str | None = None, arguments: Any = None, **kwargs: Any) -> None:
+        api = ServedContractAPI(
+            specification,
+            base_path=base_path,
+            arguments=arguments,
+            default=self.default_fn,  # internal: hands unknown paths on
+            **kwargs,
+        )
+        self.router.mount(api.base_path, app=api.router)

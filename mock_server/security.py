@@ -3,19 +3,24 @@ for Connexion's SecurityMiddleware and takes the same `security_map`): the apiKe
 `X-API-Key` in the session the request names (`X-Mock-Session`), and hands on the Principal and
 the Session as the token info, so later stages never look either up again.
 
+The control plane's scheme (marked `x-mock-admin` in control_plane.yaml) takes the seeded admin's
+key only, compared in constant time: another valid key is a 403, since the control plane can
+reset every session.
+
 A session that does not exist yet is not made for a request that fails: the key is checked
 against the seed (every session starts from it) and the session is made only once it passes.
 """
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from connexion.lifecycle import ConnexionRequest
 from connexion.security import ApiKeySecurityHandler
 
 from mock_server.auth import Principal, authenticate
-from mock_server.errors import RequestValidationFailed, validation_item
+from mock_server.errors import ApiError, RequestValidationFailed, unauthorized, validation_item
 from mock_server.session import Session, SessionNameTooLong, Sessions
 
 SESSION_HEADER = "X-Mock-Session"
@@ -48,16 +53,31 @@ def token_info(principal: Principal, session: Session) -> dict[str, Any]:
     return {"sub": principal.user_id, "principal": principal, "session": session}
 
 
+ADMIN_ONLY = "The mock's control plane needs the seeded admin's API key."
+
+
+async def seeded_admin(sessions: Sessions, key: str | None, session: str | None) -> tuple[Principal, Session]:
+    admin_key = sessions.seed.admin_key
+    if not key:
+        raise unauthorized("Missing API Key in 'X-API-Key' header.")
+    if not hmac.compare_digest(key.encode("utf-8", "surrogatepass"), admin_key.encode()):
+        await authenticated(sessions, key, session)  # 401 for a key that is no key at all
+        raise ApiError(403, ADMIN_ONLY)
+    return Principal(sessions.seed.admin_user_id, is_admin=True), await sessions.get(session_name(sessions, session))
+
+
 def api_key_security(sessions: Sessions) -> dict[str, type]:
-    """A `security_map` whose apiKey handler authenticates in the request's session."""
+    """A `security_map` whose apiKey handler authenticates in the request's session (or, for the
+    control plane's scheme, takes the seeded admin's key only)."""
 
     class MockApiKeyHandler(ApiKeySecurityHandler):
         def get_fn(self, security_scheme: dict[str, Any], required_scopes: Any) -> Any:
             header = security_scheme["name"]
+            check = seeded_admin if security_scheme.get("x-mock-admin") else authenticated
 
             async def verify(request: ConnexionRequest) -> dict[str, Any]:
                 headers = request.headers
-                principal, session = await authenticated(sessions, headers.get(header), headers.get(SESSION_HEADER))
+                principal, session = await check(sessions, headers.get(header), headers.get(SESSION_HEADER))
                 return token_info(principal, session)
 
             return verify

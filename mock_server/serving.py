@@ -14,6 +14,9 @@ A body that stalls between chunks is the app's to time out (bodies.read_body: 40
 it may send is the app's limit (413). uvicorn's `limit_concurrency` answers 503 past a number of
 connections, before the process runs out of file descriptors.
 
+It also hands each request a way to drop its connection, `scope["extensions"]["mock.abort"]`,
+for the faults that ask for one (control/shaping.py).
+
 The protocol is uvicorn's HttpToolsProtocol, extended where its parser calls back
 (tests/mock_server/test_serving.py names each method used, for uvicorn upgrades).
 """
@@ -30,6 +33,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from mock_server.settings import Settings
 
+ABORT = "mock.abort"  # scope["extensions"] key: drops the request's connection
 REASONS = {408: b"Request Timeout", 431: b"Request Header Fields Too Large"}
 
 
@@ -77,6 +81,9 @@ class GuardedProtocol(HttpToolsProtocol):
         self._in_head = False
         self._head_bytes = 0
         super().on_headers_complete()
+        # The request's scope is built and its task not started yet: offer the app a way to drop
+        # the connection (a fault asks for one; ASGI itself has none).
+        self.scope.setdefault("extensions", {})[ABORT] = self.transport.abort  # type: ignore[typeddict-item]
 
     def on_response_complete(self) -> None:
         super().on_response_complete()

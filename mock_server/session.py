@@ -1,6 +1,7 @@
 """Sessions: what one `X-Mock-Session` namespace owns, and the registry that makes them.
 
-A session bundles its store, its ids, its clock and the scripted assistant's rules. It is made
+A session bundles its store, its ids, its clock, the scripted assistant's rules and the faults
+asked of it (control/faults.py), with the random generator that decides which requests they hit. It is made
 from the seed on first use, so every session starts from the fixtures; under `--seed` its ids and
 timestamps come from its own generators (seeded by the seed and the session's name), so what it
 mints depends on its own traffic only, and a session made again starts exactly as the first did.
@@ -12,9 +13,11 @@ making.
 
 from __future__ import annotations
 
+import random
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from mock_server.engine.assistant import Rule, ScriptedAssistant
 from mock_server.ids import Clock, IdFactory
@@ -31,6 +34,8 @@ class Session:
     ids: IdFactory
     clock: Clock
     assistant: ScriptedAssistant = field(default_factory=ScriptedAssistant)
+    faults: list[Any] = field(default_factory=list)  # control.faults.Fault, in the order tried
+    chance: random.Random = field(default_factory=random.Random)
 
     @property
     def rules(self) -> list[Rule]:
@@ -57,6 +62,10 @@ class Sessions:
         self._max = max_sessions
         self.max_name_length = max_name_length
         self._sessions: OrderedDict[str, Session] = OrderedDict()
+
+    @property
+    def max_sessions(self) -> int:
+        return self._max
 
     def __len__(self) -> int:
         return len(self._sessions)
@@ -88,6 +97,10 @@ class Sessions:
             self._evict()
         return session
 
+    def empty_store(self, name: str) -> Store:
+        """A store with nothing in it, of this registry's backend (a state is loaded into it)."""
+        return Store(self._backend(name))
+
     async def fresh(self, name: str) -> Session:
         """A session as the seed makes it, not registered (see `get`)."""
         seeded = self._seed_value is not None
@@ -97,6 +110,7 @@ class Sessions:
             ids=IdFactory(f"{self._seed_value}/{name}" if seeded else None),
             clock=Clock(self._seed_value, start=self.seed.clock_end) if seeded else Clock(),
             assistant=ScriptedAssistant(list(self.seed.rules)),
+            chance=random.Random(f"{self._seed_value}/{name}" if seeded else None),
         )
         await self.seed.fill(session.store)
         return session

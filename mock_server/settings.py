@@ -22,6 +22,8 @@ def find_contract() -> Path:
 
 SPEC_PATH = find_contract()
 DEFAULT_FIXTURES = PACKAGE_DIR / "fixtures" / "default.yaml"
+# The mock's own API (/__mock__), package data beside this module.
+CONTROL_SPEC_PATH = PACKAGE_DIR / "control_plane.yaml"
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,10 @@ class Settings:
     body_timeout: float = 10.0
     keep_alive_timeout: int = 5
     max_connections: int = 1_000
+    # The request journal (/__mock__/journal): entries kept (the oldest go first), and bytes of
+    # each request and answer body it keeps a copy of.
+    max_journal_entries: int = 1_000
+    max_journal_body_bytes: int = 4_096
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -86,6 +92,8 @@ ENVIRONMENT: dict[str, type] = {
     "body_timeout": float,
     "keep_alive_timeout": int,
     "max_connections": int,
+    "max_journal_entries": int,
+    "max_journal_body_bytes": int,
 }
 # Limits and their CLI flags (`--max-body-bytes` …): each must be positive.
 LIMITS = tuple(name for name in ENVIRONMENT if name.startswith(("max_", "header_", "body_", "keep_")))

@@ -47,6 +47,7 @@ class Rule:
     pattern: re.Pattern[str]
     turn: Turn
     assistant_id: str | None = None
+    source: Row = field(default_factory=dict, compare=False)  # as written (the control plane shows it)
 
     def applies(self, assistant_id: str, message: str) -> bool:
         return self.assistant_id in (None, assistant_id) and bool(self.pattern.search(message))
@@ -82,7 +83,7 @@ def rule_from_fixture(item: Row) -> Rule:
         tool_call=ToolCall(call["name"], dict(call.get("arguments") or {})) if call else None,
         error=item.get("error"),
     )
-    return Rule(re.compile(item["match"], re.IGNORECASE), turn, item.get("assistant_id"))
+    return Rule(re.compile(item["match"], re.IGNORECASE), turn, item.get("assistant_id"), dict(item))
 
 
 def _last_user_text(history: list[Row]) -> str:
