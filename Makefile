@@ -46,11 +46,11 @@ $(NODE_STAMP): package.json package-lock.json
 serve: $(SERVE_STAMP) ## Run the mock on http://127.0.0.1:9000, installing only its runtime (ARGS="--seed 1 --admin-key ...")
 	$(BIN)/python -m mock_server $(ARGS)
 
-lint: install ## Lint the Python code and the contract (openapi-spec-validator, Redocly recommended rules)
+lint: install ## Lint the Python code, the contract and the control plane's document (openapi-spec-validator, Redocly recommended rules)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/openapi-spec-validator openapi.yaml
-	$(REDOCLY) lint openapi.yaml --config redocly.yaml --format=stylish
+	$(BIN)/openapi-spec-validator openapi.yaml mock_server/control_plane.yaml
+	$(REDOCLY) lint openapi.yaml mock_server/control_plane.yaml --config redocly.yaml --format=stylish
 
 models: $(DEV_STAMP) ## Regenerate codegen/models.py from openapi.yaml
 	$(BIN)/python -m codegen

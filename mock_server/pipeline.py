@@ -1,6 +1,7 @@
 """The mock's request pipeline, top to bottom. Connexion runs the stages as its `middlewares`
 list; the last one, `ReplyApp`, is the app Connexion wraps (see app.py's MockApp):
 
+    session path  SessionPathMiddleware: `/__session__/NAME/…` becomes the X-Mock-Session header
     cors          BrowserCORSMiddleware: CORS for browsers, outermost so errors carry it too
     journal       control.journal.JournalMiddleware: records each request and its answer
     last resort   ServerErrorMiddleware (Connexion): a 500 for what nothing else caught
@@ -67,6 +68,7 @@ from mock_server.seam import (
 )
 from mock_server.security import SESSION_HEADER, session_name
 from mock_server.session import Sessions
+from mock_server.session_path import SessionPathMiddleware
 from mock_server.validation import QUERY
 
 logger = logging.getLogger("mock_server")
@@ -106,6 +108,7 @@ def middlewares(expose_headers: list[str], journal: Any = None) -> list[Any]:
         expose_headers=expose_headers,
     )
     return [
+        SessionPathMiddleware,
         cors,
         *([journal] if journal is not None else []),
         ServerErrorMiddleware,

@@ -1,39 +1,5 @@
-"""Run an ASGI app with uvicorn on 127.0.0.1 and a free port, in a background thread, for tests
-whose client is a real HTTP client (the official SDK). The server stops when the block exits."""
+"""Tests serve apps over real HTTP with the toolkit's own helper (mock_server/running.py)."""
 
-from __future__ import annotations
+from mock_server.running import serve
 
-import contextlib
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from typing import Any
-
-import uvicorn
-
-from mock_server.serving import server_config
-from mock_server.settings import Settings
-
-
-@contextlib.contextmanager
-def serve(app: Any, settings: Settings | None = None) -> Iterator[str]:
-    """`settings`: the HTTP server's limits (the mock's header size and timeouts), if not the defaults."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(server_config(app, settings or Settings(), lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.01)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
+__all__ = ["serve"]
