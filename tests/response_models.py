@@ -77,6 +77,7 @@ SDK_RESPONSE_MODEL: dict[str, str | None] = {
     "listPendingActions": None,
     "listActionsByStatus": None,
     "createCompletion": None,
+    "getRoot": None,  # the SDK has no method for it
 }
 
 

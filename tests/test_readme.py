@@ -3,6 +3,7 @@ through the mock's fixture loader, and the quick start's commands exist as make 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -56,3 +57,23 @@ def test_the_quick_start_commands_are_make_targets():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     for target in targets:
         assert re.search(rf"^{target}:", makefile, flags=re.M), f"make {target} is not a target"
+
+
+def test_the_control_plane_examples_run_against_the_mock(tmp_path):
+    section = README[README.index("## The control plane") : README.index("### The dashboard")]
+    scripts = re.findall(r"^```bash\n(.*?)^```", section, flags=re.S | re.M)
+    assert len(scripts) == 5
+    app = create_app(Settings(admin_key=ADMIN_KEY, seed=1))
+    with serve(app) as base_url:
+        env = {**os.environ, "ENTITIES_BASE_URL": base_url, "ENTITIES_API_KEY": ADMIN_KEY}
+        for script in scripts:
+            done = subprocess.run(
+                ["bash", "-e", "-c", script], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+            )
+            assert done.returncode == 0, f"{script}\n{done.stdout}\n{done.stderr}"
+        faults = app.mock.sessions.peek("flaky")
+        assert faults is not None and faults.faults == [], "the faults example sets, shows and clears faults"
+        assert app.mock.sessions.peek("fork-1") is not None, "the state example loads into another session"
+        rules = app.mock.sessions.peek("").rules
+    assert [rule.source for rule in rules] == [{"match": "weather", "reply": "Sunny, 21 °C."}]
+    assert json.loads((tmp_path / "prepared.json").read_text())["format"] == "entities-mock-state/1"

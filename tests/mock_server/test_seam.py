@@ -139,3 +139,23 @@ def test_the_validator_constructors_the_lean_validation_stage_calls_keep_their_k
 def test_the_operation_attributes_the_lean_stages_read_still_exist():
     for name in ("security", "security_schemes", "parameters", "consumes", "request_body", "body_schema"):
         assert hasattr(OpenAPIOperation, name), f"OpenAPIOperation.{name} is gone: seam.py's lean stages read it"
+
+
+def test_swagger_ui_still_builds_the_served_document_in_the_method_served_contract_api_wraps():
+    from connexion.middleware.swagger_ui import SwaggerUIAPI, SwaggerUIMiddleware
+
+    assert list(inspect.signature(SwaggerUIAPI._spec_for_prefix).parameters) == ["self", "request"], (
+        "SwaggerUIAPI._spec_for_prefix(request) moved or changed: seam.ServedContractAPI overrides it"
+    )
+    source = inspect.getsource(SwaggerUIMiddleware.add_api)
+    assert "SwaggerUIAPI(" in source and "default=self.default_fn" in source and "self.router.mount" in source, (
+        "SwaggerUIMiddleware.add_api no longer builds a SwaggerUIAPI with default_fn and mounts its router: "
+        "seam.ServedContractMiddleware.add_api repeats those three steps with its own class"
+    )
+
+
+def test_the_served_contract_names_the_url_it_was_asked_on():
+    app = create_app(Settings(admin_key=ADMIN_KEY))
+    with app.test_client(base_url="http://mock.example:8123") as client:
+        assert client.get("/openapi.json").json()["servers"] == [{"url": "http://mock.example:8123"}]
+        assert client.get("/__mock__/openapi.json").json()["servers"] == [{"url": "http://mock.example:8123/__mock__"}]
