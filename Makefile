@@ -59,6 +59,7 @@ check-models: $(DEV_STAMP) ## Fail when codegen/models.py is stale (regenerate w
 	$(BIN)/python -m codegen --check
 
 test: lint check-models ## Lint, check the generated models for drift, run the test suite
+	@$(call ensure,chromium,chromium)
 	$(BIN)/pytest
 
 contract: $(DEV_STAMP) ## Check a server against the contract: BASE_URL=… API_KEY=… [ADMIN_KEY=…] [ARGS="--junit out.xml"]
