@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from connexion.middleware.abstract import ROUTING_CONTEXT
@@ -27,24 +27,56 @@ KEY_HEADER = b"x-api-key"
 FAULT = "mock_server.fault"  # scope key: the fault or Prefer that shaped the answer (faults.py)
 
 
-@dataclass(slots=True)
 class Entry:
-    time: float
-    session: str
-    method: str
-    path: str
-    query: bytes
-    headers: list[tuple[bytes, bytes]]
-    request_body: bytes | None
-    request_truncated: bool
-    operation: str | None = None
-    status: int | None = None
-    duration_ms: float = 0.0
-    media_type: str | None = None
-    response_body: bytearray = field(default_factory=bytearray)
-    response_truncated: bool = False
-    fault: str | None = None
-    seq: int = 0
+    """One request and its answer, as recorded: references and slices, made readable by
+    `as_json` (the session and the answer's media type are read off the headers then)."""
+
+    __slots__ = (
+        "time",
+        "method",
+        "path",
+        "query",
+        "headers",
+        "request_body",
+        "request_truncated",
+        "operation",
+        "status",
+        "duration_ms",
+        "response_headers",
+        "response_body",
+        "response_truncated",
+        "fault",
+        "seq",
+        "_session",
+    )
+
+    def __init__(self, time: float, method: str, path: str, query: bytes, headers: list[tuple[bytes, bytes]]) -> None:
+        self.time = time
+        self.method = method
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.request_body: bytes | None = None
+        self.request_truncated = False
+        self.operation: str | None = None
+        self.status: int | None = None
+        self.duration_ms = 0.0
+        self.response_headers: Any = ()
+        self.response_body = b""
+        self.response_truncated = False
+        self.fault: str | None = None
+        self.seq = 0
+        self._session: str | None = None
+
+    @property
+    def session(self) -> str:
+        if self._session is None:
+            self._session = next((v.decode("latin-1") for k, v in self.headers if k == SESSION_HEADER), "")
+        return self._session
+
+    @property
+    def media_type(self) -> str | None:
+        return next((v.decode("latin-1") for k, v in self.response_headers if k.lower() == b"content-type"), None)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -64,7 +96,7 @@ class Entry:
             },
             "response": {
                 "media_type": self.media_type,
-                "body": _text(bytes(self.response_body)) if self.status is not None else None,
+                "body": _text(self.response_body) if self.status is not None else None,
                 "truncated": self.response_truncated,
             },
             "fault": self.fault,
@@ -167,25 +199,24 @@ class JournalMiddleware:
         if scope["type"] != "http" or scope["path"].startswith(self.skip):
             await self.app(scope, receive, send)
             return
-        headers = scope["headers"]
-        session = next((v.decode("latin-1") for k, v in headers if k == SESSION_HEADER), "")
-        entry = Entry(time.time(), session, scope["method"], scope["path"], scope["query_string"], headers, None, False)
+        entry = Entry(time.time(), scope["method"], scope["path"], scope["query_string"], scope["headers"])
         limit = self.body_bytes
         started = time.perf_counter()
 
         async def send_(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            # Only what the message already holds is kept here; reading it is left to `as_json`.
+            if message["type"] == "http.response.body":
+                if not entry.response_truncated:
+                    chunk = message.get("body", b"")
+                    room = limit - len(entry.response_body)
+                    if len(chunk) > room:
+                        entry.response_body += chunk[:room]
+                        entry.response_truncated = True
+                    elif chunk:
+                        entry.response_body = entry.response_body + chunk if entry.response_body else chunk
+            elif message["type"] == "http.response.start":
                 entry.status = message["status"]
-                entry.media_type = next(
-                    (v.decode("latin-1") for k, v in message.get("headers", ()) if k.lower() == b"content-type"), None
-                )
-            elif message["type"] == "http.response.body":
-                room = limit - len(entry.response_body)
-                chunk = message.get("body", b"")
-                if room > 0:
-                    entry.response_body += chunk[:room]
-                if len(chunk) > room:
-                    entry.response_truncated = True
+                entry.response_headers = message.get("headers", ())
             await send(message)
 
         try:

@@ -34,7 +34,11 @@ class Shaping:
 
 
 def shaping_for(scope: Scope, operation: Operation, session: Session) -> Shaping | None:
-    prefer = next((v for k, v in scope["headers"] if k == PREFER), None)
+    prefer = None
+    for name, value in scope["headers"]:  # a loop, not a generator: this runs on every request
+        if name == PREFER:
+            prefer = value
+            break
     if prefer is None and not session.faults:
         return None
     preference = read_prefer(prefer.decode("latin-1"), operation) if prefer is not None else None
