@@ -24,7 +24,11 @@ Row = dict[str, Any]
 
 
 class FixtureError(ValueError):
-    """The fixture file is not what the mock can load; the message says where."""
+    """The fixture file is not what the mock can load: one line per problem, each saying where."""
+
+    def __init__(self, problems: str | list[str]) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
 
 
 @dataclass
