@@ -63,6 +63,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+# A fixture file's problems printed at most: enough to fix a batch, not a screenful of one mistake.
+MAX_PROBLEMS = 20
 LIMIT_HELP = {
     "max_sessions": "X-Mock-Session namespaces kept; the least recently used go first",
     "max_session_name_length": "characters of an X-Mock-Session name (422 beyond)",
@@ -94,8 +96,12 @@ def main(argv: list[str] | None = None) -> int:
         sockets = bind(settings.host, settings.port)
         app = create_app(settings)
     except FixtureError as error:
-        for line in error.problems:  # one line each, every one naming the file, row and field
+        for line in error.problems[:MAX_PROBLEMS]:  # one line each, every one naming the file, row and field
             print(f"mock_server: cannot start: {line}", file=sys.stderr)
+        if len(error.problems) > MAX_PROBLEMS:
+            print(
+                f"mock_server: cannot start: … and {len(error.problems) - MAX_PROBLEMS} more problems", file=sys.stderr
+            )
         return 2
     except (StartupError, SettingsError, OSError) as error:
         print(f"mock_server: cannot start: {error}", file=sys.stderr)

@@ -55,8 +55,8 @@ def create_app(settings: Settings | None = None) -> MockApp:
     settings = settings or Settings()
     spec = load_spec(settings.spec_path)
     bindings = bind(operations(spec), HANDLERS, EXAMPLE_ANSWERED | set(settings.answer_from_examples))
-    fixtures = load_fixture_file(settings.fixtures) if settings.fixtures else {}
-    seed = build_seed(fixtures, settings.seed, settings.admin_key)
+    fixtures = load_fixture_file(settings.fixtures, spec) if settings.fixtures else {}
+    seed = build_seed(fixtures, settings.seed, settings.admin_key, source=settings.fixtures or "fixtures")
     sessions = Sessions(
         seed,
         lambda _name: MemoryBackend(),

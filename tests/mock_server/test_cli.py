@@ -135,3 +135,28 @@ def test_the_admin_key_rule_is_the_one_authentication_applies():
     assert response.status_code == 200
     with pytest.raises(SettingsError, match=r"admin_key='ad_12345'\) is not an API key"):
         Settings(admin_key="ad_12345")
+
+
+def test_each_problem_of_a_fixture_file_is_printed_on_a_line_of_its_own(tmp_path):
+    path = tmp_path / "fixtures.yaml"
+    path.write_text("assistants:\n  - {name: A, model: m, temperature: hot}\nmessages:\n  - content: no thread\n")
+    result = run_cli("--fixtures", str(path))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"mock_server: cannot start: {path}: assistants[0].temperature: 'hot' is not of type 'number'",
+        f"mock_server: cannot start: {path}: messages[0].thread: missing, and required",
+    ]
+
+
+def test_a_fixture_file_that_does_not_parse_is_one_line_not_a_traceback(tmp_path):
+    path = tmp_path / "fixtures.yaml"
+    path.write_text("users:\n  - ref: a\n   email: misindented\n")
+    assert f"{path}: not valid YAML: line 3" in refused(run_cli("--fixtures", str(path)))
+
+
+def test_a_fixture_file_with_many_problems_prints_the_first_twenty_and_counts_the_rest(tmp_path):
+    path = tmp_path / "fixtures.yaml"
+    path.write_text("assistants:\n" + "  - {name: A, model: m, temperature: hot}\n" * 25)
+    lines = run_cli("--fixtures", str(path)).stderr.splitlines()
+    assert len(lines) == 21 and "assistants[19].temperature" in lines[19]
+    assert lines[20] == "mock_server: cannot start: … and 5 more problems"
