@@ -6,6 +6,8 @@ Startup prints the base URL and the admin key, the two things a frontend develop
 from __future__ import annotations
 
 import argparse
+import errno
+import socket
 import sys
 from pathlib import Path
 
@@ -15,14 +17,14 @@ from mock_server.app import create_app
 from mock_server.collector import keep_pauses_short
 from mock_server.registry import StartupError
 from mock_server.seeding import FixtureError
-from mock_server.serving import raise_file_limit, server_config
-from mock_server.settings import DEFAULT_FIXTURES, ENVIRONMENT, LIMITS, Settings, SettingsError
+from mock_server.serving import listen, raise_file_limit, server_config
+from mock_server.settings import CHECKED, DEFAULT_FIXTURES, ENVIRONMENT, LIMITS, Settings, SettingsError, problem
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="mock_server", description="A stateful mock of the Entities API.")
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)")
-    parser.add_argument("--port", type=int, default=9000, help="port to listen on (default: 9000)")
+    parser.add_argument("--port", type=int, default=9000, help="port to listen on, 0 for a free one (default: 9000)")
     parser.add_argument("--admin-key", help="the seeded admin's API key (default: $MOCK_ADMIN_KEY, else minted)")
     parser.add_argument("--seed", type=int, help="make ids and timestamps deterministic")
     parser.add_argument(
@@ -61,6 +63,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+# A fixture file's problems printed at most: enough to fix a batch, not a screenful of one mistake.
+MAX_PROBLEMS = 20
 LIMIT_HELP = {
     "max_sessions": "X-Mock-Session namespaces kept; the least recently used go first",
     "max_session_name_length": "characters of an X-Mock-Session name (422 beyond)",
@@ -78,9 +82,7 @@ LIMIT_HELP = {
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        for name in LIMITS:
-            if getattr(args, name) is not None and getattr(args, name) <= 0:
-                raise SettingsError(f"--{name.replace('_', '-')} must be greater than 0")
+        check_args(args)
         settings = Settings.from_env(
             host=args.host,
             port=args.port,
@@ -92,18 +94,59 @@ def main(argv: list[str] | None = None) -> int:
             answer_from_examples=tuple(args.answer_from_examples) or None,
             **{name: getattr(args, name) for name in LIMITS},
         )
+        # Before the app is built and the banner printed: a port in use is said at once, alone.
+        sockets = bind(settings.host, settings.port)
         app = create_app(settings)
-    except (FixtureError, StartupError, SettingsError, OSError) as error:
+    except FixtureError as error:
+        for line in error.problems[:MAX_PROBLEMS]:  # one line each, every one naming the file, row and field
+            print(f"mock_server: cannot start: {line}", file=sys.stderr)
+        if len(error.problems) > MAX_PROBLEMS:
+            print(
+                f"mock_server: cannot start: … and {len(error.problems) - MAX_PROBLEMS} more problems", file=sys.stderr
+            )
+        return 2
+    except (StartupError, SettingsError, OSError) as error:
         print(f"mock_server: cannot start: {error}", file=sys.stderr)
         return 2
-    base_url = f"http://{settings.host}:{settings.port}"
+    port = sockets[0].getsockname()[1]  # the one the system picked, for --port 0
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    base_url = f"http://{host}:{port}"
     print(f"Entities API mock on {base_url}  (API docs: {base_url}/docs/)", flush=True)
     print(f"Admin API key: {app.mock.seed.admin_key}", flush=True)
     print(f"  export ENTITIES_BASE_URL={base_url} ENTITIES_API_KEY={app.mock.seed.admin_key}", flush=True)
     keep_pauses_short()  # the store keeps every row: collections must not walk it (see collector.py)
     raise_file_limit()
-    uvicorn.Server(server_config(app, settings, log_level=args.log_level)).run()
+    uvicorn.Server(server_config(app, settings, log_level=args.log_level)).run(sockets=sockets)
     return 0
+
+
+def check_args(args: argparse.Namespace) -> None:
+    """The flags' values by the rules Settings applies (settings.problem), named as flags."""
+    for name in CHECKED:
+        value = getattr(args, name)
+        if value is not None and (reason := problem(name, value)):
+            raise SettingsError(f"--{name.replace('_', '-')} {value!r} {reason}")
+    if args.tokens_per_second is not None and not 0 < args.tokens_per_second < float("inf"):
+        raise SettingsError(f"--tokens-per-second {args.tokens_per_second!r} must be a finite number greater than 0")
+
+
+def bind(host: str, port: int) -> list[socket.socket]:
+    """serving.listen, its failures said in one line with what to do about them."""
+    try:
+        return listen(host, port)
+    except socket.gaierror as error:
+        raise SettingsError(f"--host {host!r} is not an address or a known host name ({error.strerror})") from None
+    except OSError as error:
+        where = f"port {port} on {host}"
+        if error.errno == errno.EADDRINUSE:
+            reason = f"{where} is already in use; choose another with --port (--port 0 picks a free one)"
+        elif error.errno == errno.EACCES:
+            reason = f"{where} needs privileges this user lacks; choose one above 1023 with --port"
+        elif error.errno == errno.EADDRNOTAVAIL:
+            reason = f"{host} is not an address of this machine; choose another with --host"
+        else:
+            reason = f"cannot listen on {where}: {error.strerror or error}"
+        raise SettingsError(reason) from None
 
 
 if __name__ == "__main__":

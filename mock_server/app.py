@@ -61,8 +61,8 @@ def create_app(settings: Settings | None = None) -> MockApp:
     spec = load_spec(settings.spec_path)
     control_spec = load_spec(CONTROL_SPEC_PATH)
     api_operations = operations(spec)
-    fixtures = load_fixture_file(settings.fixtures) if settings.fixtures else {}
-    seed = build_seed(fixtures, settings.seed, settings.admin_key)
+    fixtures = load_fixture_file(settings.fixtures, spec) if settings.fixtures else {}
+    seed = build_seed(fixtures, settings.seed, settings.admin_key, source=settings.fixtures or "fixtures")
     sessions = Sessions(
         seed,
         lambda _name: MemoryBackend(),

@@ -16,6 +16,8 @@ from mock_server.errors import unauthorized
 from mock_server.ids import Clock, IdFactory
 
 PREFIX_LENGTH = 8
+# The one rule a key's format must follow (authenticate's "Invalid API Key format."), in words.
+KEY_FORMAT = f"more than {PREFIX_LENGTH} characters (the first {PREFIX_LENGTH} are the prefix it is looked up by)"
 SECONDS_PER_DAY = 86_400
 Row = dict[str, Any]
 Lookup = Callable[[str], Awaitable[Row | None]]
@@ -27,6 +29,11 @@ class Principal:
     is_admin: bool
 
 
+def well_formed(key: str) -> bool:
+    """Whether `key` can be an API key at all; the mock checks nothing else of its format."""
+    return len(key) > PREFIX_LENGTH
+
+
 def digest(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -36,7 +43,7 @@ async def authenticate(key: str | None, *, api_key: Lookup, user: Lookup, now: i
     that does not exist yet); ApiError 401 with the real server's message otherwise."""
     if not key:
         raise unauthorized("Missing API Key in 'X-API-Key' header.")
-    if len(key) <= PREFIX_LENGTH:
+    if not well_formed(key):
         raise unauthorized("Invalid API Key format.")
     row = await api_key(key[:PREFIX_LENGTH])
     if row is None or not row["is_active"] or not hmac.compare_digest(row["_digest"], digest(key)):

@@ -84,13 +84,17 @@ class CompiledSchemas:
         key = (id(schema), request)
         cached = self._cache.get(key)
         if cached is None:
-            converted = to_json_schema(schema, request=request)
-            # Only when the schema uses one: a validator given Python format checks runs every
-            # validation about 40% slower, whether or not a format keyword is ever reached.
-            formats = FORMATS if _formats_used(converted) & FORMATS.keys() else None
-            compiled = jsonschema_rs.Draft4Validator(converted, validate_formats=True, formats=formats)
-            cached = self._cache[key] = (schema, compiled)
+            cached = self._cache[key] = (schema, compile_schema(schema, request=request))
         return cached[1]
+
+
+def compile_schema(schema: dict[str, Any], *, request: bool) -> jsonschema_rs.Draft4Validator:
+    """A validator for one OpenAPI schema, not cached (for a schema made once, e.g. a fixture row's)."""
+    converted = to_json_schema(schema, request=request)
+    # Only when the schema uses one: a validator given Python format checks runs every validation
+    # about 40% slower, whether or not a format keyword is ever reached.
+    formats = FORMATS if _formats_used(converted) & FORMATS.keys() else None
+    return jsonschema_rs.Draft4Validator(converted, validate_formats=True, formats=formats)
 
 
 # One cache for the process: Connexion gives validators no other place to keep state, and the

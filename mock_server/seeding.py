@@ -1,6 +1,7 @@
 """Seed data: the admin user and key, and fixture rows (users, keys, assistants, threads,
-messages) and rules from a YAML or JSON file. Resolved once at start into rows; every session is
-filled with copies of them (see session.py)."""
+messages) and rules from a YAML or JSON file. Each row is checked as the file is loaded
+(fixture_format.py), then the rows are linked (a ref that names no row, or two rows, is refused)
+and resolved once at start; every session is filled with copies of them (see session.py)."""
 
 from __future__ import annotations
 
@@ -13,18 +14,22 @@ from typing import Any
 
 import yaml
 
-from mock_server.auth import PREFIX_LENGTH, new_key
+from mock_server.auth import KEY_FORMAT, PREFIX_LENGTH, new_key, well_formed
 from mock_server.engine.assistant import Rule, rule_from_fixture
+from mock_server.fixture_format import SECTIONS, RowCheck
 from mock_server.ids import Clock, IdFactory
 from mock_server.records import new_assistant, new_message, new_thread, new_user
 from mock_server.store import Store
 
-SECTIONS = ("users", "assistants", "threads", "messages", "rules")
 Row = dict[str, Any]
 
 
 class FixtureError(ValueError):
-    """The fixture file is not what the mock can load; the message says where."""
+    """The fixture file is not what the mock can load: one line per problem, each saying where."""
+
+    def __init__(self, problems: str | list[str]) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
 
 
 @dataclass
@@ -52,85 +57,182 @@ class Seed:
         return self._by_id.get("users", {}).get(user_id)
 
 
-def load_fixture_file(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
-    data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    data = data or {}
-    if not isinstance(data, dict) or set(data) - set(SECTIONS):
-        raise FixtureError(f"{path}: expected a mapping with sections {', '.join(SECTIONS)}")
+class _JsonLikeLoader(yaml.SafeLoader):
+    """YAML read as the JSON it stands for: a date (`due: 2026-01-01`) stays the text it is written
+    as, since the API could only ever have been sent (and can only answer) it as a string."""
+
+
+_JsonLikeLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_fixture_file(path: Path, spec: dict[str, Any]) -> dict[str, Any]:
+    """The fixture document of a YAML or JSON file, its rows checked against the contract
+    (fixture_format.py); FixtureError has one line per problem, each naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix == ".json" else yaml.load(text, Loader=_JsonLikeLoader)
+    except UnicodeDecodeError as error:
+        raise FixtureError(f"{path}: not UTF-8 text: byte {error.start} is {error.object[error.start]:#x}") from None
+    except json.JSONDecodeError as error:
+        raise FixtureError(f"{path}: not valid JSON: line {error.lineno}, column {error.colno}: {error.msg}") from None
+    except yaml.YAMLError as error:
+        raise FixtureError(f"{path}: not valid YAML: {_yaml_problem(error)}") from None
+    except RecursionError:  # both parsers recurse per level
+        raise FixtureError(f"{path}: nests too deeply to be read") from None
+    data = {} if data is None else data
+    if not isinstance(data, dict):
+        raise FixtureError(f"{path}: expected a mapping of sections ({', '.join(SECTIONS)}), got {_kind(data)}")
+    problems = [f"{name}: not a section (sections: {', '.join(SECTIONS)})" for name in data if name not in SECTIONS]
+    check = RowCheck(spec)
+    for section, rows in data.items():
+        if section not in SECTIONS or rows is None:
+            continue
+        if not isinstance(rows, list):
+            problems.append(f"{section}: expected a list of rows (`- name: …`), got {_kind(rows)}")
+            continue
+        for index, row in enumerate(rows):
+            if isinstance(row, dict):
+                problems += check.problems(section, index, row)
+            else:
+                problems.append(f"{section}[{index}]: expected a mapping of fields, got {_kind(row)}")
+    if problems:
+        raise FixtureError([f"{path}: {problem}" for problem in problems])
     return data
 
 
-def build_seed(fixtures: dict[str, Any], seed: int | None, admin_key: str | None) -> Seed:
-    """Resolve a fixture document into rows; `ref`/`owner`/`thread` names link rows together."""
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        mark = error.problem_mark
+        return f"line {mark.line + 1}, column {mark.column + 1}: {error.problem}"
+    return str(error).replace("\n", " ")
+
+
+def _kind(value: object) -> str:
+    names = {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number"}
+    return "nothing" if value is None else names.get(type(value), type(value).__name__)
+
+
+def build_seed(
+    fixtures: dict[str, Any], seed: int | None, admin_key: str | None, *, source: object = "fixtures"
+) -> Seed:
+    """Resolve a fixture document into rows; `ref`/`owner`/`thread` names link rows together.
+    A row that links to no row, or names one another row already has, is a FixtureError."""
     try:
-        return _build_seed(fixtures, seed, admin_key)
-    except (KeyError, TypeError, AttributeError) as error:
-        raise FixtureError(f"fixture rows are missing or mistyped: {error!r}") from None
+        return _Linker(seed, admin_key, source).build(fixtures)
+    except (KeyError, TypeError, AttributeError) as error:  # a document load_fixture_file did not check
+        raise FixtureError(f"{source}: fixture rows are missing or mistyped: {error!r}") from None
 
 
-def _build_seed(fixtures: dict[str, Any], seed: int | None, admin_key: str | None) -> Seed:
-    ids, clock = IdFactory(seed), Clock(seed)
-    tables: dict[str, list[Row]] = {name: [] for name in ("users", "api_keys", "assistants", "threads", "messages")}
-    refs: dict[str, str] = {}
+class _Linker:
+    """Builds the rows of a fixture document in order (users, assistants, threads, messages),
+    each section's refs and ids known to the sections after it; collects every link problem."""
 
-    def ref_to_id(value: str, where: str) -> str:
-        if value in refs:
-            return refs[value]
-        if "_" in value:
-            return value
-        raise FixtureError(f"{where}: unknown ref {value!r}")
+    def __init__(self, seed: int | None, admin_key: str | None, source: object) -> None:
+        self.ids, self.clock = IdFactory(seed), Clock(seed)
+        self.admin_key, self.source = admin_key, source
+        self.tables: dict[str, list[Row]] = {
+            name: [] for name in ("users", "api_keys", "assistants", "threads", "messages")
+        }
+        self.names: dict[str, dict[str, tuple[str, str]]] = {"users": {}, "assistants": {}, "threads": {}}
+        self.given: dict[str, list[str]] = {section: [] for section in self.names}  # the refs and ids written
+        self.prefixes: dict[str, str] = {}  # a key's prefix (its row's id) -> which key has it
+        self.problems: list[str] = []
 
-    def key_for(user_id: str, plain: str | None, **options: Any) -> str:
-        taken = {row["id"] for row in tables["api_keys"]}
+    def name(self, section: str, where: str, row: Row, given: Row) -> None:
+        """A row's ref and id, by which later rows point at it (a minted id too: seeded, it is known)."""
+        for field_name, name in (("ref", given.get("ref")), ("id", row["id"])):
+            if name is None:
+                continue
+            known = self.names[section].get(name)
+            if known is not None and known[0] != row["id"]:
+                self.problems.append(f"{where}.{field_name}: {name!r} already names {known[1]}")
+            self.names[section].setdefault(name, (row["id"], where))
+            if name in (given.get("ref"), given.get("id")):
+                self.given[section].append(name)
+
+    def link(self, section: str, name: str, where: str) -> str | None:
+        if name in self.names[section]:
+            return self.names[section][name][0]
+        known = ", ".join(map(repr, dict.fromkeys(self.given[section]))) or "the file names none"
+        self.problems.append(f"{where}: no {section[:-1]} has the ref or id {name!r} ({section}: {known})")
+        return None
+
+    def key(self, user_id: str, plain: str | None, where: str, **options: Any) -> str:
         while True:
-            minted, row = new_key(ids, clock, user_id, plain_key=plain, **options)
-            if plain is not None or row["id"] not in taken:
+            minted, row = new_key(self.ids, self.clock, user_id, plain_key=plain, **options)
+            if plain is not None or row["id"] not in self.prefixes:
                 break
-        tables["api_keys"] = [r for r in tables["api_keys"] if r["id"] != row["id"]] + [row]
+        if row["id"] in self.prefixes:  # keys are found by their prefix: the second would hide the first
+            other = self.prefixes[row["id"]]
+            taken = f"its first {PREFIX_LENGTH} characters {row['id']!r} are {other}'s too"
+            self.problems.append(f"{where}: {taken}, and a key is found by them: each needs its own")
+        else:
+            self.prefixes[row["id"]] = where
+            self.tables["api_keys"].append(row)
         return minted
 
-    users = list(fixtures.get("users") or [])
-    if not any(user.get("is_admin") for user in users):
-        users.insert(0, {"ref": "admin", "full_name": "Mock Admin", "is_admin": True})
-    admin_id = plain_admin_key = None
-    for user in users:
-        row = new_user(ids, clock, user, is_admin=bool(user.get("is_admin")), user_id=user.get("id"))
-        tables["users"].append(row)
-        refs[user.get("ref", row["id"])] = row["id"]
-        if row["_is_admin"] and admin_id is None:
-            admin_id = row["id"]
-            plain_admin_key = key_for(admin_id, admin_key, key_name="admin", key_type="ad")
-        for key in user.get("api_keys") or []:
-            if len(key) <= PREFIX_LENGTH:
-                raise FixtureError(f"users: the key {key!r} of {user.get('ref', row['id'])} is too short")
-            key_for(row["id"], key, key_name="fixture")
+    def build(self, fixtures: dict[str, Any]) -> Seed:
+        users = [(f"users[{i}]", user) for i, user in enumerate(fixtures.get("users") or [])]
+        if not any(user.get("is_admin") for _, user in users):
+            default = {"ref": "admin", "full_name": "Mock Admin", "is_admin": True}
+            users.insert(0, ("the default admin (no user has is_admin: true)", default))
+        admin_id = admin_key = None
+        for where, user in users:
+            row = new_user(self.ids, self.clock, user, is_admin=bool(user.get("is_admin")), user_id=user.get("id"))
+            self.tables["users"].append(row)
+            self.name("users", where, row, user)
+            if row["_is_admin"] and admin_id is None:
+                admin_id = row["id"]
+                admin_key = self.key(admin_id, self.admin_key, "the admin key", key_name="admin", key_type="ad")
+            for number, key in enumerate(user.get("api_keys") or []):
+                if not well_formed(key):
+                    self.problems.append(
+                        f"{where}.api_keys[{number}]: {key!r} is not an API key: a key is {KEY_FORMAT}"
+                    )
+                    continue
+                self.key(row["id"], key, f"{where}.api_keys[{number}]", key_name="fixture")
+        assert admin_id is not None and admin_key is not None
 
-    for item in fixtures.get("assistants") or []:
-        owner = ref_to_id(item.get("owner", admin_id), "assistants")
-        row = new_assistant(ids, clock, owner, item)
-        tables["assistants"].append(row)
-        refs[item.get("ref", row["id"])] = row["id"]
-    for item in fixtures.get("threads") or []:
-        owner = ref_to_id(item.get("owner", admin_id), "threads")
-        participants = [ref_to_id(p, "threads") for p in item.get("participants", [])]
-        row = new_thread(ids, clock, owner, participants, item.get("meta_data"))
-        tables["threads"].append(row)
-        refs[item.get("ref", row["id"])] = row["id"]
-    for item in fixtures.get("messages") or []:
-        fields = dict(item, thread_id=ref_to_id(item["thread"], "messages"))
-        if "assistant" in item:
-            fields["assistant_id"] = ref_to_id(item["assistant"], "messages")
-        tables["messages"].append(new_message(ids, clock, fields, role=item.get("role", "user")))
+        for i, item in enumerate(fixtures.get("assistants") or []):
+            where = f"assistants[{i}]"
+            owner = self.link("users", item.get("owner", admin_id), f"{where}.owner")
+            row = new_assistant(self.ids, self.clock, owner, item)  # type: ignore[arg-type]
+            self.tables["assistants"].append(row)
+            self.name("assistants", where, row, item)
+        for i, item in enumerate(fixtures.get("threads") or []):
+            where = f"threads[{i}]"
+            owner = self.link("users", item.get("owner", admin_id), f"{where}.owner")
+            people = [
+                self.link("users", p, f"{where}.participants[{j}]")
+                for j, p in enumerate(item.get("participants") or [])
+            ]
+            row = new_thread(self.ids, self.clock, owner, [p for p in people if p], item.get("meta_data"))  # type: ignore[arg-type]
+            self.tables["threads"].append(row)
+            self.name("threads", where, row, item)
+        for i, item in enumerate(fixtures.get("messages") or []):
+            where = f"messages[{i}]"
+            fields = dict(item, thread_id=self.link("threads", item["thread"], f"{where}.thread"))
+            if "assistant" in item:
+                fields["assistant_id"] = self.link("assistants", item["assistant"], f"{where}.assistant")
+            role = str(item.get("role") or "user").lower()  # any case is taken, and kept lower-case
+            self.tables["messages"].append(new_message(self.ids, self.clock, fields, role=role))
 
-    assert admin_id is not None and plain_admin_key is not None
-    clock_end = clock.now() if clock.seeded else None
-    return Seed(admin_id, plain_admin_key, tables, load_rules(fixtures), clock_end)
+        rules = load_rules(fixtures, self.source)
+        if self.problems:
+            raise FixtureError([f"{self.source}: {problem}" for problem in self.problems])
+        clock_end = self.clock.now() if self.clock.seeded else None
+        return Seed(admin_id, admin_key, self.tables, rules, clock_end)
 
 
-def load_rules(fixtures: dict[str, Any]) -> list[Rule]:
+def load_rules(fixtures: dict[str, Any], source: object = "fixtures") -> list[Rule]:
     """The scripted assistant's rules from the fixture's `rules` section."""
-    try:
-        return [rule_from_fixture(item) for item in fixtures.get("rules") or []]
-    except (ValueError, KeyError, TypeError, re.error) as error:
-        raise FixtureError(f"a rule cannot be used: {error}") from None
+    rules = []
+    for i, item in enumerate(fixtures.get("rules") or []):
+        try:
+            rules.append(rule_from_fixture(item))
+        except (ValueError, KeyError, TypeError, re.error) as error:
+            raise FixtureError(f"{source}: rules[{i}]: this rule cannot be used: {error}") from None
+    return rules

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import resource
+import socket
 from typing import Any
 
 import uvicorn
@@ -143,6 +144,30 @@ def server_config(app: Any, settings: Settings, **overrides: Any) -> uvicorn.Con
         "proxy_headers": False,
     }
     return uvicorn.Config(app, **{**options, **overrides})
+
+
+def listen(host: str, port: int) -> list[socket.socket]:
+    """Sockets bound to host:port, for `uvicorn.Server.run(sockets=…)`. Bound before the banner is
+    printed: a port in use is an OSError here, not after the URL and key were shown, and port 0's
+    free port is known. Bound as asyncio's create_server binds for uvicorn: one socket per address
+    the host resolves to, SO_REUSEADDR, IPv6 ones v6-only (so `::` and `0.0.0.0` can coexist)."""
+    infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    sockets: list[socket.socket] = []
+    try:
+        for family, kind, proto, _, address in dict.fromkeys(infos):
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            if port == 0 and len(sockets) > 1:  # every address on the port the first one was given
+                address = (address[0], sockets[0].getsockname()[1], *address[2:])
+            sock.bind(address)
+    except OSError:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
 
 
 def raise_file_limit() -> None:

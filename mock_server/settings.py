@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+
+from mock_server.auth import KEY_FORMAT, well_formed
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -61,6 +64,14 @@ class Settings:
     max_journal_entries: int = 1_000
     max_journal_body_bytes: int = 4_096
 
+    def __post_init__(self) -> None:
+        # The CLI and from_env check what they read and say where it came from; this is for
+        # Settings made in code, so that a value the mock cannot use stops it here, not at a request.
+        for name in CHECKED:
+            value = getattr(self, name)
+            if value is not None and (reason := problem(name, value)):
+                raise SettingsError(f"Settings({name}={value!r}) {reason}")
+
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Settings from `MOCK_<NAME>` environment variables (MOCK_SEED, MOCK_MAX_BODY_BYTES…),
@@ -97,6 +108,29 @@ ENVIRONMENT: dict[str, type] = {
 }
 # Limits and their CLI flags (`--max-body-bytes` …): each must be positive.
 LIMITS = tuple(name for name in ENVIRONMENT if name.startswith(("max_", "header_", "body_", "keep_")))
+# The settings `problem` knows a rule for.
+CHECKED = ("port", "admin_key", "stream_delay", *LIMITS)
+MAX_PORT = 65_535
+
+
+def problem(name: str, value: object) -> str | None:
+    """Why `value` cannot be the setting `name`, or None. Said after where the value came from
+    (`--port 99999 …`, `MOCK_ADMIN_KEY='secret' …`), so every source gets the same rule."""
+    if name == "port":
+        # 0 asks the system for a free port: the CLI binds before it prints the URL (serving.listen).
+        if not 0 <= value <= MAX_PORT:  # type: ignore[operator]
+            return f"is not a port: ports are 1 to {MAX_PORT}, and 0 picks a free one"
+    elif name == "admin_key":
+        if not well_formed(value):  # type: ignore[arg-type]
+            # The same rule authentication applies: a key it breaks gets 401 on every request.
+            return f"is not an API key: a key is {KEY_FORMAT}; a minted one is ad_ and 43 letters and digits"
+    elif isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite number"
+    elif name == "stream_delay" and value < 0:  # type: ignore[operator]
+        return "must be 0 or more"
+    elif name in LIMITS and value <= 0:  # type: ignore[operator]
+        return "must be greater than 0"
+    return None
 
 
 def _read(name: str, text: str, source: str) -> object:
@@ -105,6 +139,6 @@ def _read(name: str, text: str, source: str) -> object:
         value = kind(text)
     except ValueError:
         raise SettingsError(f"{source}={text!r} is not a valid {kind.__name__}") from None
-    if name in LIMITS and value <= 0:  # type: ignore[operator]
-        raise SettingsError(f"{source}={text!r} must be greater than 0")
+    if name in CHECKED and (reason := problem(name, value)):
+        raise SettingsError(f"{source}={text!r} {reason}")
     return value

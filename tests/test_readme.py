@@ -11,10 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-import yaml
-
 from mock_server import Settings, create_app
-from mock_server.engine.assistant import rule_from_fixture
 from tests.live_server import serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,9 +39,11 @@ def test_the_sdk_example_runs_against_the_mock_and_completes_its_run(tmp_path):
     assert '"temperature_c": 18' in lines[0], "the reply after the tool output quotes what the tool returned"
 
 
-def test_the_rules_example_loads_as_fixture_rules():
+def test_the_rules_example_loads_as_fixture_rules(tmp_path):
     (rules_block,) = [block for block in blocks("yaml") if "rules:" in block]
-    rules = [rule_from_fixture(item) for item in yaml.safe_load(rules_block)["rules"]]
+    path = tmp_path / "fixtures.yaml"
+    path.write_text(rules_block, encoding="utf-8")
+    rules = create_app(Settings(fixtures=path, admin_key=ADMIN_KEY)).mock.seed.rules  # the file's checks pass
     assert [bool(rule.turn.tool_call) for rule in rules] == [False, True, False]
     assert rules[2].turn.error == "Upstream model error"
     assert rules[1].applies("asst_any", "Please book a flight to NYC")

@@ -19,6 +19,9 @@ _STOPWORDS = frozenset(
     "a an and are at be can could do does for from give how i in is it me my of on or please tell the "
     "to use using what whats when where which who why with would you your".split()
 )
+# Words the plain reply's template ("You asked about …") already says: a topic that opens with
+# them would repeat them ("What about rain?" is not "You asked about about rain").
+_SAID_BY_TEMPLATE = frozenset({"ask", "asked", "asking", "about"})
 
 
 @dataclass(frozen=True)
@@ -150,5 +153,19 @@ def _report_tool_output(message: Row) -> str:
 def _plain_reply(assistant: Row, message: str) -> str:
     if not message:
         return f"Hello! I am {assistant['name']}. How can I help?"
-    topic = " ".join(_keywords(message)[:6]) or message.strip()
+    topic = _topic(message)
     return f"You asked about {topic}. This is a scripted reply from {assistant['name']} on the Entities API mock."
+
+
+def _topic(message: str) -> str:
+    """What the message is about, in at most six of its words, without those the template says."""
+    words = _keywords(message)
+    while words and words[0].lower() in _SAID_BY_TEMPLATE:
+        words.pop(0)
+    if words:
+        return " ".join(words[:6])
+    # Nothing but stopwords ("What about it?"): the message without the ones it opens with ("it").
+    tokens = message.split()
+    while len(tokens) > 1 and tokens[0].lower().strip("?!.,") in _STOPWORDS | _SAID_BY_TEMPLATE:
+        tokens.pop(0)
+    return " ".join(tokens).rstrip("?!.,") or message.strip()

@@ -29,6 +29,21 @@ def test_a_plain_question_gets_a_reply_built_from_its_words():
     assert "lighthouses" in turn.text and turn.tool_call is None
 
 
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        ("What about weather tomorrow", "weather tomorrow"),
+        ("I asked about the tides", "tides"),
+        ("about about rain", "rain"),
+        ("What about it?", "it"),
+        ("Tell me something about Paris", "something about Paris"),
+    ],
+)
+def test_a_plain_reply_does_not_repeat_the_words_its_template_opens_with(message, topic):
+    turn = ScriptedAssistant().plan({**ASSISTANT, "tools": []}, history(("user", message)))
+    assert turn.text.startswith(f"You asked about {topic}. This is a scripted reply")
+
+
 def test_naming_a_tool_calls_it_with_arguments_made_from_its_schema_and_the_message():
     turn = ScriptedAssistant().plan(ASSISTANT, history(("user", "Use get_weather for Lyon please")))
     assert turn.tool_call == ToolCall("get_weather", {"city": "Lyon", "days": 1})
