@@ -241,6 +241,68 @@ class ProvisionUserResponse(BaseModel):
     """
 
 
+class WebReadRequest(BaseModel):
+    url: str
+    force_refresh: bool = False
+
+
+class WebScrollRequest(BaseModel):
+    url: str
+    page: int
+
+
+class WebSearchRequest(BaseModel):
+    url: str
+    query: str
+
+
+class SerpSearchRequest(BaseModel):
+    query: str
+    count: int = 10
+    engines: list[str] | None = None
+
+
+class ScratchpadReadRequest(BaseModel):
+    thread_id: str
+
+
+class ScratchpadUpdateRequest(BaseModel):
+    thread_id: str
+    content: str
+
+
+class ScratchpadAppendRequest(BaseModel):
+    thread_id: str
+    note: str
+
+
+class ToolContent(BaseModel):
+    content: str
+
+
+class ScratchpadWritten(BaseModel):
+    status: Literal["success"]
+    message: str
+
+
+class SandboxAccess(BaseModel):
+    token: str
+    """
+    An HS256 JWT.
+    """
+    sandbox_url: str
+    expires_in: int
+
+
+class ComputerSession(BaseModel):
+    room_id: str
+    token: str
+    """
+    An HS256 JWT.
+    """
+    ws_url: str
+
+
 class FunctionDefinition(BaseModel):
     """
     A function tool's definition; the server requires none of its keys.

@@ -205,6 +205,18 @@ def cross_user(world: World) -> None:
     b.call("createUser", json={"email": f"b-{uuid.uuid4().hex[:8]}@example.com"}, expect=403, check=leak)  # admin only
     provision = {"email": "nobody@example.com", "full_name": "Nobody", "external_reference": "contract-nobody"}
     b.call("provisionUser", json=provision, expect=403, check=leak)  # admin only
+    # The platform's web and scratchpad tools are admin only too.
+    url = {"url": "https://example.com/contract-tests"}
+    for operation_id, body in (
+        ("webRead", url),
+        ("webScroll", {**url, "page": 0}),
+        ("webSearch", {**url, "query": "contract"}),
+        ("webSerp", {"query": "contract tests"}),
+        ("scratchpadRead", {"thread_id": thread["id"]}),
+        ("scratchpadUpdate", {"thread_id": thread["id"], "content": "taken"}),
+        ("scratchpadAppend", {"thread_id": thread["id"], "note": "taken"}),
+    ):
+        b.call(operation_id, json=body, expect=403, check=leak)
 
 
 def cleanup(world: World) -> None:

@@ -4,6 +4,7 @@ who is calling, and the app's engine settings. Handlers never reach for module-l
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from mock_server.auth import Principal
 from mock_server.engine.assistant import ScriptedAssistant
@@ -36,6 +37,11 @@ class Context:
     @property
     def assistant(self) -> ScriptedAssistant:
         return self.session.assistant
+
+    @property
+    def web_pages(self) -> list[Any]:
+        """The web tools' scripted pages (engine.web.WebPage), from the fixtures."""
+        return self.session.web
 
     @property
     def caller(self) -> Principal:

@@ -5,7 +5,7 @@ row and the field, instead of loading and answering 500 to every read of it.
 A row's fields are those of its resource's create schema in the contract (the body the API would
 take for it: UserCreate, AssistantCreate…) and the fixture format's own (`own_fields`): `ref`
 names a row; `owner`, `participants`, `thread` and `assistant` point at other rows by ref or id,
-where the create schema takes ids (`BY_REF`). Rules belong to no resource: their fields are the
+where the create schema takes ids (`BY_REF`). Rules and web pages belong to no resource: their fields are the
 format's alone. Any other field is refused, so a misspelt one is not silently ignored. Whether a
 ref names a row is seeding.build_seed's to say, as it links the rows.
 """
@@ -22,7 +22,7 @@ from mock_server.auth import KEY_FORMAT, well_formed
 from mock_server.compiled import compile_schema
 from mock_server.spec import Resolver
 
-SECTIONS = ("users", "assistants", "threads", "messages", "rules")
+SECTIONS = ("users", "assistants", "threads", "messages", "rules", "web")
 CREATE_SCHEMAS = {
     "users": "UserCreate",
     "assistants": "AssistantCreate",
@@ -68,10 +68,12 @@ def own_fields(schemas: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "tool_call": tool_call,
             "assistant_id": _NAME,
         },
+        # The web tools' scripted pages: a regular expression on the URL, the page's text.
+        "web": {"match": _NAME, "text": _TEXT, "title": _TEXT},
     }
 
 
-OWN_REQUIRED = {"messages": ["thread"], "rules": ["match"]}
+OWN_REQUIRED = {"messages": ["thread"], "rules": ["match"], "web": ["match", "text"]}
 
 
 class RowCheck:
@@ -129,8 +131,8 @@ def unknown(name: object, fields: Iterable[str], owner: str) -> str:
 
 
 def _format_problems(section: str, where: str, row: dict[str, Any]) -> Iterator[str]:
-    """What a schema cannot say: a rule's pattern must compile, a user's keys must be keys."""
-    if section == "rules" and isinstance(row.get("match"), str):
+    """What a schema cannot say: a rule's or page's pattern must compile, a user's keys must be keys."""
+    if section in ("rules", "web") and isinstance(row.get("match"), str):
         try:
             re.compile(row["match"])
         except re.error as error:

@@ -16,6 +16,7 @@ import yaml
 
 from mock_server.auth import KEY_FORMAT, PREFIX_LENGTH, new_key, well_formed
 from mock_server.engine.assistant import Rule, rule_from_fixture
+from mock_server.engine.web import WebPage, page_from_fixture
 from mock_server.fixture_format import SECTIONS, RowCheck
 from mock_server.ids import Clock, IdFactory
 from mock_server.records import new_assistant, new_message, new_thread, new_user
@@ -38,6 +39,7 @@ class Seed:
     admin_key: str
     tables: dict[str, list[Row]] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
+    web: list[WebPage] = field(default_factory=list)  # the web tools' scripted pages
     clock_end: int | None = None  # the seeded clock's last reading: sessions' clocks go on from it
 
     async def fill(self, store: Store) -> None:
@@ -221,10 +223,22 @@ class _Linker:
             self.tables["messages"].append(new_message(self.ids, self.clock, fields, role=role))
 
         rules = load_rules(fixtures, self.source)
+        web = load_web(fixtures, self.source)
         if self.problems:
             raise FixtureError([f"{self.source}: {problem}" for problem in self.problems])
         clock_end = self.clock.now() if self.clock.seeded else None
-        return Seed(admin_id, admin_key, self.tables, rules, clock_end)
+        return Seed(admin_id, admin_key, self.tables, rules, web=web, clock_end=clock_end)
+
+
+def load_web(fixtures: dict[str, Any], source: object = "fixtures") -> list[WebPage]:
+    """The web tools' scripted pages from the fixture's `web` section."""
+    pages = []
+    for i, item in enumerate(fixtures.get("web") or []):
+        try:
+            pages.append(page_from_fixture(item))
+        except re.error as error:
+            raise FixtureError(f"{source}: web[{i}].match: not a regular expression: {error}") from None
+    return pages
 
 
 def load_rules(fixtures: dict[str, Any], source: object = "fixtures") -> list[Rule]:

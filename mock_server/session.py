@@ -35,6 +35,7 @@ class Session:
     clock: Clock
     assistant: ScriptedAssistant = field(default_factory=ScriptedAssistant)
     faults: list[Any] = field(default_factory=list)  # control.faults.Fault, in the order tried
+    web: list[Any] = field(default_factory=list)  # engine.web.WebPage: the web tools' scripted pages
     chance: random.Random = field(default_factory=random.Random)
 
     @property
@@ -110,6 +111,7 @@ class Sessions:
             ids=IdFactory(f"{self._seed_value}/{name}" if seeded else None),
             clock=Clock(self._seed_value, start=self.seed.clock_end) if seeded else Clock(),
             assistant=ScriptedAssistant(list(self.seed.rules)),
+            web=list(self.seed.web),
             chance=random.Random(f"{self._seed_value}/{name}" if seeded else None),
         )
         await self.seed.fill(session.store)

@@ -78,6 +78,16 @@ SDK_RESPONSE_MODEL: dict[str, str | None] = {
     "listActionsByStatus": None,
     "createCompletion": None,
     "getRoot": None,  # the SDK has no method for it
+    # The SDK's tools.* return the `content` or `message` string; computer.create_session the dict.
+    "webRead": None,
+    "webScroll": None,
+    "webSearch": None,
+    "webSerp": None,
+    "scratchpadRead": None,
+    "scratchpadUpdate": None,
+    "scratchpadAppend": None,
+    "authorizeSandbox": None,
+    "getComputerSession": None,
 }
 
 

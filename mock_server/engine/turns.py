@@ -15,8 +15,9 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import secrets
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mock_server.engine.assistant import Turn
 from mock_server.records import Row, new_action, new_message
@@ -41,6 +42,8 @@ class RunFinished(Exception):
 @dataclass(frozen=True)
 class Engine:
     delay: float = 0.0  # seconds between deltas; 0 streams as fast as the client reads
+    # What the mock signs its sandbox and computer tickets with (HS256): its own, per app.
+    token_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
 
 
 def deltas(text: str) -> list[str]:

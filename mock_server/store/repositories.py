@@ -143,6 +143,18 @@ class Actions(Repository):
         return [row for row in await self.of_run(run_id) if row.get("status") in PENDING_ACTION_STATUSES]
 
 
+class Scratchpads(Repository):
+    """A thread's research scratchpad, by thread id (as the server keys it, never checked)."""
+
+    TABLE = "scratchpads"
+
+
+class WebPages(Repository):
+    """The web tools' browser cache: a page read, by its URL."""
+
+    TABLE = "web_pages"
+
+
 class Store:
     """One session's state: a repository per resource, over one backend."""
 
@@ -154,6 +166,8 @@ class Store:
         "messages": Messages,
         "runs": Runs,
         "actions": Actions,
+        "scratchpads": Scratchpads,
+        "web_pages": WebPages,
     }
 
     def __init__(self, backend: Backend) -> None:
@@ -164,6 +178,8 @@ class Store:
         self.messages = Messages(backend)
         self.runs = Runs(backend)
         self.actions = Actions(backend)
+        self.scratchpads = Scratchpads(backend)
+        self.web_pages = WebPages(backend)
 
     def repository(self, name: str) -> Repository:
         return getattr(self, name)
@@ -183,4 +199,5 @@ class Store:
         for run in await self.runs.of_thread(thread_id):
             await self.remove_run(run["id"])
         await self.messages.remove_of_thread(thread_id)
+        await self.scratchpads.remove(thread_id)
         return thread

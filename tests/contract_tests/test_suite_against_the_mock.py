@@ -19,6 +19,11 @@ from tests.live_server import serve
 # Documented, but no request can make the mock answer them (each says why).
 UNPRODUCIBLE = {
     ("createCompletion", "502"): "needs a failing model turn, i.e. an `error` rule the default fixtures lack",
+    # The platform's browser and search services failing: the mock's scripted web never fails.
+    ("webRead", "500"): "the mock's web never fails (ask with Prefer: code=500)",
+    ("webScroll", "500"): "the mock's web never fails (ask with Prefer: code=500)",
+    ("webSearch", "500"): "the mock's web never fails (ask with Prefer: code=500)",
+    ("webSerp", "500"): "the mock's web never fails (ask with Prefer: code=500)",
 }
 
 
