@@ -50,11 +50,11 @@ async def load_state(
     store = sessions.empty_store(session.name)
     counts: dict[str, int] = {}
     for table, rows in (document.get("tables") or {}).items():
+        if table not in Store.REPOSITORIES:
+            raise MockRefusal(f"tables.{table}: not a table of the mock ({', '.join(Store.REPOSITORIES)})")
         repository = store.repository(table)
+        schema = schemas[READ_SCHEMAS[table]] if table in READ_SCHEMAS else {}
         for index, row in enumerate(rows):
-            if table not in Store.REPOSITORIES:
-                raise MockRefusal(f"tables.{table}: not a table of the mock ({', '.join(Store.REPOSITORIES)})")
-            schema = schemas[READ_SCHEMAS[table]] if table in READ_SCHEMAS else {}
             problems = problems_of(schema, public(table, row))
             if problems:
                 raise MockRefusal(f"tables.{table}[{index}] ({row['id']}): {'; '.join(problems[:3])}")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from contract_tests import runner
+from contract_tests import contract, runner
 from contract_tests.options import parse
 from contract_tests.report import summary
 from tests.contract_tests import broken
@@ -54,7 +54,8 @@ def test_the_summary_says_first_that_runs_could_not_be_created_and_what_went_unt
 
 def test_an_operation_never_answered_with_a_documented_success_is_untested_not_kept(refused):
     outcome, text = refused
-    rows = {line.split()[1]: line.split()[0] for line in text.split("\nBy operation", 1)[1].splitlines()[1:52]}
+    table = text.split("\nBy operation", 1)[1].splitlines()[1 : 1 + len(contract.load().operations)]
+    rows = {line.split()[1]: line.split()[0] for line in table}
     assert {rows[op] for op in ("getRun", "cancelRun", "getAction")} == {"?"}
     assert rows["createRun"] == "✗" and rows["createThread"] == "✓" and rows["listRuns"] == "-"
     assert "; 4 operations untested (no documented success seen) (exit 1)" in text.splitlines()[-1]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
 import yaml
 from openapi_spec_validator import validate
 
@@ -98,12 +97,18 @@ def test_a_state_with_a_row_the_mock_could_not_serve_is_refused_and_changes_noth
     assert client.get("/v1/assistants", headers=ADMIN).json()[0]["id"] == DEMO_ASSISTANT
 
 
-@pytest.mark.parametrize(
-    "document",
-    [{"format": "entities-mock-state/2", "tables": {}}, {"format": "entities-mock-state/1", "tables": {"files": []}}],
-)
-def test_a_state_of_another_format_or_table_is_refused_with_422(client, document):
+def test_a_state_of_another_format_is_refused_with_422(client):
+    document = {"format": "entities-mock-state/2", "tables": {}}
     assert client.put("/__mock__/state", json=document, headers=ADMIN).status_code == 422
+
+
+def test_a_state_with_a_table_the_mock_lacks_is_refused_with_400_naming_it(client):
+    refused = client.put(
+        "/__mock__/state", json={"format": "entities-mock-state/1", "tables": {"nonsense": []}}, headers=ADMIN
+    )
+    assert refused.status_code == 400 and refused.json()["detail"].startswith(
+        "tables.nonsense: not a table of the mock"
+    )
 
 
 def test_rules_set_at_run_time_answer_the_next_turn(client, completion_body):
