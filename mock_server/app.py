@@ -16,8 +16,9 @@ from mock_server.checking import AnswerCheck
 from mock_server.control.handlers import ControlPlane, control_operations
 from mock_server.control.journal import JournalMiddleware, MemoryJournal
 from mock_server.engine.turns import Engine
+from mock_server.error_renderer import ERRORS, error_renderer
 from mock_server.handlers import EXAMPLE_ANSWERED, HANDLERS
-from mock_server.pipeline import ERRORS, DocsMiddleware, ReplyApp, Wiring, error_renderer, middlewares
+from mock_server.pipeline import DocsMiddleware, ReplyApp, Wiring, middlewares
 from mock_server.registry import bind, merge
 from mock_server.seam import RouteTable
 from mock_server.security import SESSION_HEADER, api_key_security

@@ -5,7 +5,7 @@ list; the last one, `ReplyApp`, is the app Connexion wraps (see app.py's MockApp
     cors          BrowserCORSMiddleware: CORS for browsers, outermost so errors carry it too
     journal       control.journal.JournalMiddleware: records each request and its answer
     last resort   ServerErrorMiddleware (Connexion): a 500 for what nothing else caught
-    errors        ExceptionMiddleware (Connexion), with `render_error` for every exception:
+    errors        ExceptionMiddleware (Connexion), with error_renderer.py's handler for every exception:
                   the one renderer, whose answers are checked like any other
     docs          DocsMiddleware: Swagger UI and the served contract, on their own paths only
     route         FastRoutingMiddleware (seam.py): the operationId and path parameters
@@ -35,27 +35,21 @@ import logging
 from typing import Any
 
 import anyio
-from connexion.exceptions import BadRequestProblem, ProblemException, UnsupportedMediaTypeProblem
-from connexion.lifecycle import ConnexionRequest, ConnexionResponse
-from connexion.middleware.abstract import ROUTING_CONTEXT, RoutedAPI, RoutedMiddleware
+from connexion.middleware.abstract import RoutedAPI, RoutedMiddleware
 from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
-from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.routing import Router
 from starlette.types import Receive, Scope, Send
 
-from mock_server import jsonio
 from mock_server.bodies import NOT_SENT, PARSED_BODY, BodyParseMiddleware
-from mock_server.checking import AnswerCheck, ContractBreach
+from mock_server.checking import AnswerCheck
 from mock_server.context import Context
-from mock_server.control.faults import MockRefusal
 from mock_server.control.journal import FAULT
 from mock_server.control.shaping import abort_of, damaged, shaping_for
-from mock_server.errors import ApiError, RequestValidationFailed, validation_item
 from mock_server.registry import Binding
 from mock_server.rendering import to_response
 from mock_server.reply import Reply
@@ -63,7 +57,6 @@ from mock_server.seam import (
     FastRoutingMiddleware,
     LeanRequestValidationMiddleware,
     LeanSecurityMiddleware,
-    RouteTable,
     ServedContractMiddleware,
 )
 from mock_server.security import SESSION_HEADER, session_name
@@ -203,7 +196,7 @@ class OperationApp:
         # An operation that authenticates otherwise (a completion, through its run): a session that
         # does not exist holds nothing to find, so it is not made, only looked at as the seed makes it.
         sessions = self.wiring.sessions
-        name = session_name(sessions, _header(scope, SESSION_HEADER))
+        name = session_name(sessions, header(scope, SESSION_HEADER))
         session = sessions.peek(name) or await sessions.fresh(name)
         return Context(session, None, self.wiring.engine)
 
@@ -215,7 +208,8 @@ def _large(body: Any) -> bool:
     return isinstance(body, list) and len(body) > LARGE_REPLY_ITEMS
 
 
-def _header(scope: Scope, name: str) -> str | None:
+def header(scope: Scope, name: str) -> str | None:
+    """A request header's value, as sent (latin-1), or None."""
     wanted = name.lower().encode()
     return next((v.decode("latin-1") for k, v in scope["headers"] if k.lower() == wanted), None)
 
@@ -242,76 +236,3 @@ class ReplyApp(RoutedMiddleware[ReplyAPI]):
 
     def add_url_rule(self, rule: str, endpoint: Any = None, view_func: Any = None, **options: Any) -> None:
         self.router.add_route(rule, endpoint=view_func, name=endpoint, **options)
-
-
-# --- errors: the one renderer -------------------------------------------------------------------
-
-
-def error_reply(error: Exception, scope: Scope, routes: RouteTable) -> Reply:
-    """What an exception answers, in the real server's shapes."""
-    if isinstance(error, ApiError):
-        return Reply(error.status, {"detail": error.detail}, headers=error.headers)
-    if isinstance(error, RequestValidationFailed):
-        return Reply(422, {"detail": error.errors})
-    if isinstance(error, UnsupportedMediaTypeProblem):
-        # FastAPI reads a body of another media type as no object at all: a 422 on the body.
-        raw = scope.get(PARSED_BODY)
-        shown = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else _header(scope, "content-type")
-        item = validation_item(
-            "model_attributes_type",
-            ["body"],
-            "Input should be a valid dictionary or object to extract fields from",
-            shown,
-        )
-        return Reply(422, {"detail": [item]})
-    if isinstance(error, BadRequestProblem):
-        return Reply(422, {"detail": [validation_item("value_error", ["body"], str(error.detail), None)]})
-    if isinstance(error, ProblemException):
-        return Reply(error.status, {"detail": error.detail or error.title}, headers=dict(error.headers or {}))
-    if isinstance(error, HTTPException):
-        headers = dict(error.headers or {})
-        if error.status_code == 405:
-            headers["Allow"] = ", ".join(routes.allowed(scope["path"]))
-        detail = {404: "Not Found", 405: "Method Not Allowed"}.get(error.status_code, error.detail)
-        return Reply(error.status_code, {"detail": detail}, headers=headers)
-    if isinstance(error, ContractBreach):
-        logger.error("response does not conform to openapi.yaml: %s", error.detail)
-        return Reply(500, {"detail": f"Mock response does not conform to the contract: {error.detail}"})
-    logger.error("unexpected error in the mock", exc_info=error)
-    return Reply(500, {"detail": "Internal Server Error"})
-
-
-def error_renderer(wiring: Wiring, routes: RouteTable) -> Any:
-    """The error handler for every exception class: the answer, checked against the operation's
-    documented errors when the request reached one (a 500 naming both when it breaks them)."""
-
-    # A coroutine: Connexion runs a plain function handler in a worker thread, one per error.
-    async def render(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
-        scope = request.scope
-        reply = error_reply(error, scope, routes)
-        operation_id = scope.get("extensions", {}).get(ROUTING_CONTEXT, {}).get("operation_id")
-        binding = wiring.bindings.get(operation_id) if operation_id else None
-        check = binding.check if binding is not None else None
-        if isinstance(error, MockRefusal):  # about the mock's own headers: the control plane's shape
-            check = wiring.refusal_check
-        if check is not None and wiring.check and reply.status != 500:
-            try:
-                check.check(reply)
-            except ContractBreach as breach:
-                reply = error_reply(breach, scope, routes)
-        body = jsonio.dumps(reply.body) if reply.has_body else None
-        return ConnexionResponse(reply.status, reply.media_type, body=body, headers=dict(reply.headers))
-
-    return render
-
-
-ERRORS: tuple[type[Exception], ...] = (
-    ApiError,
-    RequestValidationFailed,
-    ContractBreach,
-    UnsupportedMediaTypeProblem,
-    BadRequestProblem,
-    ProblemException,
-    HTTPException,
-    Exception,
-)
