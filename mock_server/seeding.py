@@ -1,5 +1,5 @@
-"""Seed data: the admin user and key, and fixture rows (users, keys, assistants, threads,
-messages) and rules from a YAML or JSON file. Resolved once at start into rows; every session is
+"""Seed data: the admin user and key, and fixture rows (users, keys, vector stores, assistants,
+threads, messages) and rules from a YAML or JSON file. Resolved once at start into rows; every session is
 filled with copies of them (see session.py)."""
 
 from __future__ import annotations
@@ -16,10 +16,17 @@ import yaml
 from mock_server.auth import PREFIX_LENGTH, new_key
 from mock_server.engine.assistant import Rule, rule_from_fixture
 from mock_server.ids import Clock, IdFactory
-from mock_server.records import new_assistant, new_message, new_thread, new_user
+from mock_server.records import (
+    new_assistant,
+    new_message,
+    new_thread,
+    new_user,
+    new_vector_store,
+    new_vector_store_file,
+)
 from mock_server.store import Store
 
-SECTIONS = ("users", "assistants", "threads", "messages", "rules")
+SECTIONS = ("users", "vector_stores", "assistants", "threads", "messages", "rules")
 Row = dict[str, Any]
 
 
@@ -71,7 +78,8 @@ def build_seed(fixtures: dict[str, Any], seed: int | None, admin_key: str | None
 
 def _build_seed(fixtures: dict[str, Any], seed: int | None, admin_key: str | None) -> Seed:
     ids, clock = IdFactory(seed), Clock(seed)
-    tables: dict[str, list[Row]] = {name: [] for name in ("users", "api_keys", "assistants", "threads", "messages")}
+    names = ("users", "api_keys", "vector_stores", "vector_store_files", "assistants", "threads", "messages")
+    tables: dict[str, list[Row]] = {name: [] for name in names}
     refs: dict[str, str] = {}
 
     def ref_to_id(value: str, where: str) -> str:
@@ -106,8 +114,21 @@ def _build_seed(fixtures: dict[str, Any], seed: int | None, admin_key: str | Non
                 raise FixtureError(f"users: the key {key!r} of {user.get('ref', row['id'])} is too short")
             key_for(row["id"], key, key_name="fixture")
 
+    for item in fixtures.get("vector_stores") or []:
+        owner = ref_to_id(item.get("owner", admin_id), "vector_stores")
+        store, files = vector_store_rows(ids, clock, owner, item)
+        tables["vector_stores"].append(store)
+        tables["vector_store_files"].extend(files)
+        refs[item.get("ref", store["id"])] = store["id"]
     for item in fixtures.get("assistants") or []:
         owner = ref_to_id(item.get("owner", admin_id), "assistants")
+        search = (item.get("tool_resources") or {}).get("file_search")
+        if isinstance(search, dict) and search.get("vector_store_ids"):  # stores may be named by ref
+            stores = [ref_to_id(name, "assistants") for name in search["vector_store_ids"]]
+            item = {
+                **item,
+                "tool_resources": {**item["tool_resources"], "file_search": {**search, "vector_store_ids": stores}},
+            }
         row = new_assistant(ids, clock, owner, item)
         tables["assistants"].append(row)
         refs[item.get("ref", row["id"])] = row["id"]
@@ -124,8 +145,43 @@ def _build_seed(fixtures: dict[str, Any], seed: int | None, admin_key: str | Non
         tables["messages"].append(new_message(ids, clock, fields, role=item.get("role", "user")))
 
     assert admin_id is not None and plain_admin_key is not None
+    for name, rows in tables.items():  # a session could not be filled with them
+        taken = [row["id"] for row in rows]
+        if len(taken) != len(set(taken)):
+            raise FixtureError(f"{name}: an id is given twice")
     clock_end = clock.now() if clock.seeded else None
     return Seed(admin_id, plain_admin_key, tables, load_rules(fixtures), clock_end)
+
+
+def vector_store_rows(ids: IdFactory, clock: Clock, owner: str, item: Row) -> tuple[Row, list[Row]]:
+    """A fixture's store and its files. Each chunk is a point: its `text`, its `vector` (zeros
+    when left out: file_search finds the text by its words, a vector search scores it 0) and
+    the metadata the SDK gives a chunk, plus the chunk's own `meta_data`."""
+    metric = str(item.get("distance_metric", "COSINE")).upper()
+    if metric not in ("COSINE", "EUCLID", "DOT"):
+        raise FixtureError(f"vector_stores: {item.get('name')!r} has an unknown distance_metric {metric!r}")
+    size = int(item.get("vector_size", 384))
+    if size < 1:
+        raise FixtureError(f"vector_stores: {item.get('name')!r} has a vector_size below 1")
+    fields = {**item, "shared_id": item.get("id") or ids.new("vect"), "vector_size": size, "distance_metric": metric}
+    store = new_vector_store(clock, owner, fields)
+    files = []
+    for entry in item.get("files") or []:
+        file = {"file_path": entry["file_name"], **entry, "file_id": entry.get("file_id") or ids.new("vsf")}
+        points: dict[str, list[Any]] = {"texts": [], "vectors": [], "metadata": []}
+        for index, chunk in enumerate(entry.get("chunks") or []):
+            vector = list(chunk.get("vector") or [0.0] * size)
+            if len(vector) != size:
+                raise FixtureError(f"vector_stores: a vector of {file['file_name']!r} is not {size} long")
+            sdk = {"source": file["file_path"], "file_path": file["file_path"], "file_name": file["file_name"]}
+            points["texts"].append(chunk["text"])
+            points["vectors"].append(vector)
+            points["metadata"].append(
+                {**sdk, "chunk_index": index, "file_id": file["file_id"], **(chunk.get("meta_data") or {})}
+            )
+        files.append(new_vector_store_file(clock, store["id"], file, points))
+    store["file_count"] = len(files)
+    return store, files
 
 
 def load_rules(fixtures: dict[str, Any]) -> list[Rule]:

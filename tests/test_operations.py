@@ -12,7 +12,9 @@ from tests.contract_document import Operation, load_spec, operations, resolve
 OPERATIONS = operations()
 BY_ID = {op.id: op for op in OPERATIONS}
 TAGS = {tag["name"] for tag in load_spec()["tags"]}
-ADMIN_ONLY = {"createUser", "deleteUser", "createApiKeyForUser", "provisionUser", "updateRunStatus"}
+ADMIN_ONLY = {
+    "createUser", "deleteUser", "createApiKeyForUser", "provisionUser", "updateRunStatus", "listVectorStoresByUser",
+}  # fmt: skip
 # Authentication comes from the run named in the body, as on the real server.
 UNAUTHENTICATED = {"createCompletion"}
 # Operations that need no key at all: the real server's greeting.

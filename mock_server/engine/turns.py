@@ -18,7 +18,8 @@ import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
-from mock_server.engine.assistant import Turn
+from mock_server.engine.assistant import Turn, last_user_text
+from mock_server.engine.retrieval import best_passage
 from mock_server.records import Row, new_action, new_message
 from mock_server.session import Session
 
@@ -40,7 +41,10 @@ class RunFinished(Exception):
 
 @dataclass(frozen=True)
 class Engine:
+    """What handlers are told of the app's settings: the streaming pace, and the limits they keep."""
+
     delay: float = 0.0  # seconds between deltas; 0 streams as fast as the client reads
+    max_store_vectors: int = 10_000  # vectors one vector store holds at most (413 beyond)
 
 
 def deltas(text: str) -> list[str]:
@@ -84,7 +88,10 @@ class TurnRunner:
             history.extend(chunk)
         self._prompt_tokens = sum(_words(m["content"]) for m in history)
         fallback = {"id": run["assistant_id"], "name": "assistant"}
-        return run, self.assistant.plan(assistant or fallback, history)
+        # file_search reads the stores of the run's user and of the assistant's owner.
+        readers = {run["user_id"], (assistant or {}).get("owner_id") or run["user_id"]}
+        passage = await best_passage(self.store, assistant or fallback, readers, last_user_text(history))
+        return run, self.assistant.plan(assistant or fallback, history, passage)
 
     async def cancelled(self) -> bool:
         run = await self.store.runs.get(self.run_id)

@@ -143,6 +143,42 @@ class Actions(Repository):
         return [row for row in await self.of_run(run_id) if row.get("status") in PENDING_ACTION_STATUSES]
 
 
+class VectorStores(Repository):
+    """Stores by id, which is also their collection name."""
+
+    TABLE = "vector_stores"
+    INDEXES = (Index("owner", ("user_id",)), Index("collection", ("collection_name",)))
+
+    async def owned_by(self, user_id: str) -> list[Row]:
+        return await self._collect("owner", user_id)
+
+    async def of_collection(self, name: str) -> Row | None:
+        page = await self.table.range("collection", (name,), limit=1)
+        return page.rows[0] if page.rows else None
+
+
+class VectorStoreFiles(Repository):
+    """File records by id (unique across stores, as on the real server), each holding the
+    vectors stored with it."""
+
+    TABLE = "vector_store_files"
+    INDEXES = (Index("store", ("vector_store_id",)), Index("path", ("vector_store_id", "file_path")))
+
+    async def of_store(self, store_id: str) -> list[Row]:
+        return await self._collect("store", store_id)
+
+    async def count_of_store(self, store_id: str) -> int:
+        return await self.table.count("store", (store_id,))
+
+    def chunks_of_store(self, store_id: str) -> AsyncIterator[Sequence[Row]]:
+        """A store's files in the order they were added, in chunks (a search walks them all)."""
+        return self.table.scan("store", (store_id,))
+
+    async def first_at_path(self, store_id: str, file_path: str) -> Row | None:
+        page = await self.table.range("path", (store_id, file_path), limit=1)
+        return page.rows[0] if page.rows else None
+
+
 class Store:
     """One session's state: a repository per resource, over one backend."""
 
@@ -154,6 +190,8 @@ class Store:
         "messages": Messages,
         "runs": Runs,
         "actions": Actions,
+        "vector_stores": VectorStores,
+        "vector_store_files": VectorStoreFiles,
     }
 
     def __init__(self, backend: Backend) -> None:
@@ -164,6 +202,8 @@ class Store:
         self.messages = Messages(backend)
         self.runs = Runs(backend)
         self.actions = Actions(backend)
+        self.vector_stores = VectorStores(backend)
+        self.vector_store_files = VectorStoreFiles(backend)
 
     def repository(self, name: str) -> Repository:
         return getattr(self, name)
@@ -184,3 +224,13 @@ class Store:
             await self.remove_run(run["id"])
         await self.messages.remove_of_thread(thread_id)
         return thread
+
+    async def remove_vector_store(self, store_id: str) -> Row | None:
+        """A store and its files (with their vectors); the store goes first, so nothing is added
+        to it while its files are swept."""
+        store = await self.vector_stores.remove(store_id)
+        if store is None:
+            return None
+        for file in await self.vector_store_files.of_store(store_id):
+            await self.vector_store_files.remove(file["id"])
+        return store
