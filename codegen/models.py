@@ -1109,13 +1109,18 @@ class VectorStoreCreateWithSharedId(BaseModel):
     """
     A new vector store, its id made by the client (the SDK's `generate_vector_id`: `vect_…`).
     Unknown keys are ignored. Intended: `shared_id` is at most 64 characters and
-    `vector_size` at most 2147483647, the real server's columns (it answers 500 beyond).
+    `vector_size` at most 2147483647, the real server's columns (it answers 500 beyond), and
+    `shared_id` is a URL path segment.
 
     """
 
-    shared_id: Annotated[str, Field(max_length=64)]
+    shared_id: Annotated[str, Field(max_length=64, pattern="^([^/.][^/]*|\\.[^/.][^/]*|\\.\\.[^/]+)$")]
     """
-    The store's id and collection name; the server takes any string not in use.
+    The store's id and collection name, not in use yet. Intended: it can be a URL path
+    segment (not empty, `.` or `..`, and no `/`; 422 otherwise); the real server keeps
+    any string, and a store whose id is not a segment can never be read, filled or
+    deleted by its path.
+
     """
     name: Annotated[str, Field(max_length=128, min_length=3)]
     vector_size: Annotated[int, Field(ge=1, le=2147483647)]
@@ -1178,7 +1183,12 @@ class VectorStoreFileCreate(BaseModel):
 
     """
 
-    file_id: Annotated[str, Field(max_length=64)]
+    file_id: Annotated[str, Field(max_length=64, pattern="^([^/.][^/]*|\\.[^/.][^/]*|\\.\\.[^/]+)$")]
+    """
+    Intended: a URL path segment, as for a store's `shared_id` (422 otherwise); the real
+    server keeps any string, and a file whose id is not a segment cannot be updated.
+
+    """
     file_name: Annotated[str, Field(max_length=256)]
     file_path: Annotated[str, Field(max_length=1024)]
     """

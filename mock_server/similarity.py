@@ -117,24 +117,35 @@ async def nearest(
             texts, metadata = file.get("_texts") or [], file.get("_metadata") or []
             for index, vector in enumerate(file.get("_vectors") or []):
                 seen += 1
+                if not isinstance(vector, list) or len(vector) != len(query):
+                    continue
                 if seen % POINTS_PER_STEP == 0:
                     await asyncio.sleep(0)
-                meta = metadata[index] if index < len(metadata) else {}
-                text = texts[index] if index < len(texts) else ""
+                meta, text = _meta(metadata, index), _text(texts, index)
                 if not passes(filters, {**meta, "text": text}):
                     continue
-                value = score(metric, query, query_norm, vector)
+                try:
+                    value = score(metric, query, query_norm, vector)
+                except (TypeError, ValueError):  # a point of a hand-written state that is no vector
+                    continue
                 scored.append((sign * value, seen, file, index))
     best = heapq.nsmallest(top_k, scored, key=lambda item: (item[0], item[1]))
     return [_hit(store, file, index, sign * key, now) for key, _, file, index in best]
 
 
+def _meta(metadata: Sequence[Any], index: int) -> Row:
+    # A state document written by hand may hold anything in these private lists.
+    return dict(metadata[index]) if index < len(metadata) and isinstance(metadata[index], dict) else {}
+
+
+def _text(texts: Sequence[Any], index: int) -> str:
+    return texts[index] if index < len(texts) and isinstance(texts[index], str) else ""
+
+
 def _hit(store: Row, file: Row, index: int, value: float, now: int) -> Row:
-    metadata = file.get("_metadata") or []
-    texts = file.get("_texts") or []
     return {
-        "text": texts[index] if index < len(texts) else "",
-        "meta_data": dict(metadata[index]) if index < len(metadata) else {},
+        "text": _text(file.get("_texts") or [], index),
+        "meta_data": _meta(file.get("_metadata") or [], index),
         "score": value,
         "vector_id": vector_id(store["id"], file["id"], index),
         "store_id": store["id"],

@@ -56,6 +56,8 @@ async def best_passage(store: Store, assistant: Row, readers: set[str], message:
                 if file.get("status") == "deleted":
                     continue
                 for text in file.get("_texts") or []:
+                    if not isinstance(text, str):
+                        continue
                     overlap = len(wanted & _words(text))
                     if overlap > best_overlap:
                         best_overlap, best = overlap, Passage(text, vector_store["name"], file["file_name"])

@@ -59,6 +59,9 @@ def test_a_body_out_of_bounds_is_a_422(client, alice):
         {"distance_metric": "manhattan"},
         {"distance_metric": " cosine"},
         {"shared_id": "v" * 65},
+        {"shared_id": ""},
+        {"shared_id": ".."},
+        {"shared_id": "vect_a/files"},
     ):
         response = client.post("/v1/vector-stores", json={**good, **bad}, headers=alice.headers)
         assert response.status_code == 422, bad

@@ -117,6 +117,7 @@ def test_file_count_stays_the_number_of_records_through_adds_and_removes(client,
 def test_a_file_record_keeps_the_columns_lengths(client, alice):
     store = make_store(client, alice)
     url = f"/v1/vector-stores/{store['id']}/files"
-    for bad in ({"file_id": "f" * 65}, {"file_name": "n" * 257}, {"file_path": "p" * 1025}, {"status": "lost"}):
+    too_long = ({"file_id": "f" * 65}, {"file_name": "n" * 257}, {"file_path": "p" * 1025})
+    for bad in (*too_long, {"file_id": "a/b"}, {"file_id": "."}, {"status": "lost"}):
         assert client.post(url, json={**file_body(), **bad}, headers=alice.headers).status_code == 422, bad
     assert client.post(url, json={**file_body(), "status": None}, headers=alice.headers).json()["status"] == "completed"
