@@ -1097,6 +1097,313 @@ class ErrorEvent(BaseModel):
     content: str | None = None
 
 
+class DistanceMetric(StrEnum):
+    """
+    How a store compares vectors, as Qdrant names it (stored uppercased).
+    """
+
+    COSINE = "COSINE"
+    EUCLID = "EUCLID"
+    DOT = "DOT"
+
+
+class VectorStoreFileStatus(StrEnum):
+    """
+    A file record's processing state: any value of the server's shared status enum, though
+    files use `queued`, `processing`, `completed`, `failed` and `deleted`.
+
+    """
+
+    deleted = "deleted"
+    active = "active"
+    queued = "queued"
+    in_progress = "in_progress"
+    action_required = "action_required"
+    completed = "completed"
+    failed = "failed"
+    cancelling = "cancelling"
+    cancelled = "cancelled"
+    pending = "pending"
+    processing = "processing"
+    expired = "expired"
+    retrying = "retrying"
+    offline = "offline"
+
+
+class VectorStoreFileInitialStatusEnum(StrEnum):
+    """
+    A new file record's `VectorStoreFileStatus`; `completed` when absent or null.
+    """
+
+    deleted = "deleted"
+    active = "active"
+    queued = "queued"
+    in_progress = "in_progress"
+    action_required = "action_required"
+    completed = "completed"
+    failed = "failed"
+    cancelling = "cancelling"
+    cancelled = "cancelled"
+    pending = "pending"
+    processing = "processing"
+    expired = "expired"
+    retrying = "retrying"
+    offline = "offline"
+
+
+class VectorStoreFileInitialStatus(RootModel[VectorStoreFileInitialStatusEnum | None]):
+    root: Annotated[VectorStoreFileInitialStatusEnum | None, Field(examples=["queued"])] = None
+    """
+    A new file record's `VectorStoreFileStatus`; `completed` when absent or null.
+    """
+
+
+class VectorStoreStatus(StrEnum):
+    """
+    A store's state: `deleted` after a soft delete.
+    """
+
+    active = "active"
+    deleted = "deleted"
+
+
+class VectorStoreCreateWithSharedId(BaseModel):
+    """
+    A new vector store, its id made by the client (the SDK's `generate_vector_id`: `vect_…`).
+    Unknown keys are ignored. Intended: `shared_id` is at most 64 characters and
+    `vector_size` at most 2147483647, the real server's columns (it answers 500 beyond), and
+    `shared_id` is a URL path segment.
+
+    """
+
+    shared_id: Annotated[str, Field(max_length=64, pattern="^([^/.][^/]*|\\.[^/.][^/]*|\\.\\.[^/]+)$")]
+    """
+    The store's id and collection name, not in use yet. Intended: it can be a URL path
+    segment (not empty, `.` or `..`, and no `/`; 422 otherwise); the real server keeps
+    any string, and a store whose id is not a segment can never be read, filled or
+    deleted by its path.
+
+    """
+    name: Annotated[str, Field(max_length=128, min_length=3)]
+    vector_size: Annotated[int, Field(ge=1, le=2147483647)]
+    """
+    The length of every vector the store holds (the SDK's default is 384).
+    """
+    distance_metric: Annotated[
+        str, Field(examples=["Cosine"], pattern="^([Cc][Oo][Ss][Ii][Nn][Ee]|[Ee][Uu][Cc][Ll][Ii][Dd]|[Dd][Oo][Tt])$")
+    ]
+    """
+    A `DistanceMetric` in any case, as a request sends it (the SDK uppercases it itself);
+    the server stores it uppercased. Any other value is 422 `value_error`. The pattern spells
+    out `^(?i:cosine|euclid|dot)$` in ECMA-262 syntax, which has no inline flags.
+
+    """
+    config: dict[str, Any] | None = None
+    """
+    Free-form settings, stored as given (`{}` when null).
+    """
+
+
+class VectorStoreRead(BaseModel):
+    id: str
+    """
+    The `shared_id` the store was created with (no fixed prefix; the SDK makes `vect_…`).
+    """
+    name: str
+    user_id: str
+    """
+    The store's owner.
+    """
+    collection_name: str
+    """
+    The store's collection in the vector database; the same as `id`.
+    """
+    vector_size: Annotated[int, Field(ge=1)]
+    distance_metric: DistanceMetric
+    created_at: Annotated[int, Field(examples=[1795533609], ge=0)]
+    """
+    Seconds since the Unix epoch.
+    """
+    updated_at: int | None = None
+    """
+    When the store last changed (a file added, removed or updated; a soft delete); null until then.
+    """
+    status: VectorStoreStatus
+    config: dict[str, Any] | None = None
+    file_count: Annotated[int, Field(ge=0)]
+    """
+    The file records in the store, whatever their status.
+    """
+    object: Literal["vector_store"]
+
+
+class VectorStoreFileCreate(BaseModel):
+    """
+    A file record, its id made by the client (the SDK makes `vsf_<uuid4>`). Unknown keys are
+    ignored. Intended: `file_id` is at most 64 characters, the real server's column (it
+    answers 500 beyond).
+
+    """
+
+    file_id: Annotated[str, Field(max_length=64, pattern="^([^/.][^/]*|\\.[^/.][^/]*|\\.\\.[^/]+)$")]
+    """
+    Intended: a URL path segment, as for a store's `shared_id` (422 otherwise); the real
+    server keeps any string, and a file whose id is not a segment cannot be updated.
+
+    """
+    file_name: Annotated[str, Field(max_length=256)]
+    file_path: Annotated[str, Field(max_length=1024)]
+    """
+    Where the file came from; the key `deleteVectorStoreFile` removes it by.
+    """
+    status: VectorStoreFileInitialStatus | None = None
+    meta_data: dict[str, Any] | None = None
+
+
+class VectorStoreFileRead(BaseModel):
+    id: str
+    """
+    The client's `file_id`.
+    """
+    vector_store_id: str
+    file_name: str
+    file_path: str
+    processed_at: int | None = None
+    """
+    When the file was last marked `completed` (or `failed`); null before.
+    """
+    status: VectorStoreFileStatus
+    error_message: str | None = None
+    meta_data: dict[str, Any] | None = None
+    object: Literal["vector_store.file"]
+
+
+class VectorStoreFileUpdateStatus(BaseModel):
+    """
+    A file record's new state. `error_message` is replaced (null when left out). Unknown keys are ignored.
+    """
+
+    status: VectorStoreFileStatus
+    error_message: str | None = None
+
+
+class VectorItem(RootModel[float]):
+    root: Annotated[float, Field(ge=-3.4028234663852886e38, le=3.4028234663852886e38)]
+
+
+class VectorStoreVectorsAdd(BaseModel):
+    """
+    A file's chunks and their embeddings, as the SDK's `add_file_to_vector_store` sends them:
+    `texts[i]`, `vectors[i]` and `metadata[i]` make one point. The SDK's metadata of a chunk
+    holds `source`, `file_path`, `file_name`, `chunk_index`, `file_id` and the caller's own
+    keys. Unknown keys are ignored.
+
+    """
+
+    texts: list[str]
+    vectors: list[list[VectorItem]]
+    metadata: list[dict[str, Any]]
+    file: VectorStoreFileCreate
+
+
+class VectorStoreVectorsAdded(BaseModel):
+    """
+    What storing a file's vectors made. The SDK reads `file`; a server may add more keys.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    file: VectorStoreFileRead
+    points_inserted: Annotated[int | None, Field(ge=0)] = None
+    """
+    How many points were stored.
+    """
+
+
+class Match(BaseModel):
+    value: Any
+    """
+    The value to equal (a string, an integer or a boolean).
+    """
+
+
+class Range(BaseModel):
+    gt: float | None = None
+    gte: float | None = None
+    lt: float | None = None
+    lte: float | None = None
+
+
+class VectorSearchCondition(BaseModel):
+    """
+    One condition on a point's payload (its `text` and metadata keys; a dotted `key` reaches
+    into nested objects, and a list value meets a condition when one of its items does), as
+    Qdrant's `FieldCondition`: `match.value` is equality, `range` bounds a number. A
+    condition with both uses `match`; one with neither is a 400 (`Unsupported condition
+    format: …`, as the SDK's own Qdrant helper says).
+
+    """
+
+    key: str
+    match: Match | None = None
+    range: Range | None = None
+
+
+class VectorSearchFilter(BaseModel):
+    """
+    Which points a search may answer, as Qdrant's `Filter`; an absent or empty list sets no condition, and so does a null filter.
+    """
+
+    must: list[VectorSearchCondition] | None = None
+    must_not: list[VectorSearchCondition] | None = None
+    should: list[VectorSearchCondition] | None = None
+
+
+class VectorStoreSearch(BaseModel):
+    """
+    A similarity search, as the SDK's `vector_file_search_raw` sends it. Unknown keys are ignored.
+    """
+
+    query_vector: Annotated[list[VectorItem], Field(examples=[[0.12, 0.91, 0.05]])]
+    """
+    One embedding. Its numbers are those a float32 holds, as the vector database stores them
+    (intended: 422 beyond; what a server would do is not known).
+
+    """
+    top_k: Annotated[int, Field(ge=1)] = 5
+    """
+    How many hits at most.
+    """
+    filters: VectorSearchFilter | None = None
+    vector_field: str | None = None
+    """
+    A named vector to search (the SDK sends `caption_vector` for 1024-dimensional stores, else null).
+    """
+
+
+class VectorStoreSearchResult(BaseModel):
+    """
+    One hit, as the SDK's `VectorStoreSearchResult` reads it.
+    """
+
+    text: str
+    meta_data: dict[str, Any] | None = None
+    """
+    The point's metadata (its payload without `text`).
+    """
+    score: float
+    """
+    The similarity (`COSINE`, `DOT`: higher is nearer) or the distance (`EUCLID`: lower is nearer).
+    """
+    vector_id: str | None = None
+    store_id: str | None = None
+    retrieved_at: Annotated[int | None, Field(examples=[1795533609], ge=0)] = None
+    """
+    Seconds since the Unix epoch.
+    """
+
+
 class Tool(BaseModel):
     """
     An OpenAI-style tool spec. A consumer function tool is

@@ -17,8 +17,14 @@ from contract_tests import contract as _contract
 from contract_tests import invariants, lax, probes
 from contract_tests.contract import Operation
 
-# A delete that documents the resource as still readable afterwards (with a flag that says so).
-STILL_READABLE_AFTER_DELETE = {"revokeApiKey": "getApiKey still shows a revoked key, with is_active: false"}
+# A delete after which its path still reads: the resource is documented as kept (with a flag that
+# says so), or the path's GET reads something else than what was deleted.
+STILL_READABLE_AFTER_DELETE = {
+    "revokeApiKey": "getApiKey still shows a revoked key, with is_active: false",
+    "deleteVectorStoreFile": "the path's GET lists the store's files, which stay readable without this one",
+}
+# Soft deletes: the resource stays readable (marked deleted) unless this query flag is true.
+READABLE_UNLESS = {"deleteVectorStore": "permanent"}  # getVectorStore shows `status: deleted`
 MAX_PAGE = 100  # the contract's `limit` maximum: a page of 100 cannot be checked with a 101 probe
 
 
@@ -159,14 +165,22 @@ def created_then_readable(ctx: Any, response: Any, case: Any) -> bool | None:
         path = {name: values.get(name, probes.NOT_SET) for name in target.path_parameters}
         if any(value is probes.NOT_SET or value is None for value in path.values()):
             continue
+        # A reader found by a query (a store by its collection name) is asked with it.
+        query = {
+            name: value
+            for name, value in values.items()
+            if name in target.query_defaults and value is not probes.NOT_SET and value is not None
+        }
         root = probes.base_url(response.request.url)
-        read = probes.send(root, target, _key(response), path, source="created_then_readable")
+        read = probes.send(root, target, _key(response), path, query=query, source="created_then_readable")
         read_body = probes.json_body(read)
         created_id = body.get("id") if isinstance(body, dict) else None
         if not 200 <= read.status_code < 300:
             message = f"{target.label} ({target.id}) answered {read.status_code} right after: {read.text[:300]}"
             raise _fail(CreatedButNotReadable, case, message)
-        linked_by_id = link.parameters.get(target.path_parameters[-1]) == "$response.body#/id"
+        linked_by_id = (
+            bool(target.path_parameters) and link.parameters.get(target.path_parameters[-1]) == "$response.body#/id"
+        )
         if linked_by_id and isinstance(read_body, dict) and read_body.get("id") not in (None, created_id):
             message = f"{target.label} returned id {read_body.get('id')!r}, not the created {created_id!r}"
             raise _fail(CreatedButNotReadable, case, message)
@@ -179,6 +193,9 @@ def deleted_then_not_found(ctx: Any, response: Any, case: Any) -> bool | None:
     if found is None or case.method.upper() != "DELETE" or found[0].id in STILL_READABLE_AFTER_DELETE:
         return None
     operation = found[0]
+    flag = READABLE_UNLESS.get(operation.id)
+    if flag and str((case.query or {}).get(flag, "")).strip().lower() not in lax.TRUE:
+        return None
     read = _contract.load().find("GET", operation.path)
     if read is None or not case.path_parameters or "404" not in read.statuses:
         return None

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import yaml
 
@@ -82,7 +83,8 @@ class Operation:
         return f"{self.method} {self.path}"
 
     def url(self, **path_parameters: str) -> str:
-        return self.path.format(**path_parameters)
+        # Percent-encoded: a client-made id (a vector store's) may hold any character, `/` too.
+        return self.path.format(**{name: quote(str(value), safe="") for name, value in path_parameters.items()})
 
 
 class Contract:

@@ -13,18 +13,23 @@ named under the check its break belongs to (a 500 is always `not_a_server_error`
 - ownership: another user cannot touch an action, share an assistant, or run in a thread they
   only take part in;
 - bodies_parsed_first: every operation with a body reads it before the key, as FastAPI does (a
-  400 for bytes it cannot decode, a 422 json_invalid for bad JSON, with no key at all).
+  400 for bytes it cannot decode, a 422 json_invalid for bad JSON, with no key at all);
+- vector_store_files_checked: a file id in use is a 409, a path or a file a store does not hold
+  is a 404 (a file is changed only through its own store), a soft-deleted store takes no file,
+  and an admin cannot make a store for a user who does not exist, nor with an id too long to keep.
 """
 
 from __future__ import annotations
 
 import uuid
 
+from contract_tests import vector_flows
 from contract_tests.client import Skip
-from contract_tests.sdk_bodies import MODEL, message_body, run_body
+from contract_tests.sdk_bodies import MODEL, message_body, run_body, vector_store_body
 from contract_tests.world import DENIED, World, chat, create, require
 
 KEPT = "kept_as_sent"
+ORPHAN = "orphan_write"
 LEAK = "no_cross_user_access"
 REFUSED = "negative_data_rejection"
 
@@ -135,6 +140,40 @@ def bodies_parsed_first(world: World) -> None:
         anonymous.send_raw(operation.id, b'{"content": ', expect=422, **path)
 
 
+def vector_store_files_checked(world: World) -> None:
+    c = world.caller
+    store, other = vector_flows.make_store(world, c), vector_flows.make_store(world, c)
+    sid, oid = store["id"], other["id"]
+    record = c.call("addVectorStoreFile", vector_store_id=sid, json=vector_flows.file_body(status="queued"), expect=201)
+    taken = vector_flows.file_body("again.md", file_id=record["id"])
+    c.call("addVectorStoreFile", vector_store_id=oid, json=taken, expect=409)
+    c.call(
+        "deleteVectorStoreFile", vector_store_id=sid, params={"file_path": "/docs/none.md"}, expect=404, check=ORPHAN
+    )
+    missing = f"vsf_{uuid.uuid4()}"
+    c.call("updateVectorStoreFileStatus", vector_store_id=sid, file_id=missing, json={"status": "failed"}, expect=404)
+    c.call(
+        "updateVectorStoreFileStatus",
+        vector_store_id=oid,
+        file_id=record["id"],
+        json={"status": "failed"},
+        expect=404,
+        check=ORPHAN,
+    )
+    files = c.call("listVectorStoreFiles", vector_store_id=sid)
+    require([f["status"] for f in files] == ["queued"], f"a file changed through another store: {files}", KEPT)
+    c.call("deleteVectorStore", vector_store_id=oid, expect=204)
+    c.call("addVectorStoreFile", vector_store_id=oid, json=vector_flows.file_body(), expect=404, check=ORPHAN)
+    require(
+        c.call("getVectorStore", vector_store_id=oid)["file_count"] == 0, "a soft-deleted store took a file", ORPHAN
+    )
+    if world.admin is not None:
+        body = vector_store_body(world.name("store"))
+        params = {"owner_id": f"user_{uuid.uuid4().hex[:22]}"}
+        world.admin.call("createVectorStore", params=params, json=body, expect=404, check=ORPHAN)
+        world.admin.call("createVectorStore", json={**body, "shared_id": "vect_" + "x" * 60}, expect=422, check=REFUSED)
+
+
 FLOWS = [
     thread_metadata_kept,
     action_arguments_kept,
@@ -145,4 +184,5 @@ FLOWS = [
     writes_need_their_target,
     ownership,
     bodies_parsed_first,
+    vector_store_files_checked,
 ]

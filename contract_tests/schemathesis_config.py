@@ -25,6 +25,11 @@ ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 # a FastAPI server answers it with its router's first route's methods): a check of what the
 # contract does not say is noise. `unsupported_method` still checks undocumented methods' 405.
 OFF_BY_DEFAULT = ("allow_header_conformance",)
+# Deletes after which their path still answers, as the contract documents: a soft-deleted vector
+# store reads back as `deleted` (its files too), and removing a file by its path leaves the
+# store's file list. Schemathesis' use_after_free would report each later read or update under
+# those paths; our deleted_then_not_found (checks.py) holds them to what is promised instead.
+KEEPS_ITS_PATH = ("deleteVectorStore", "deleteVectorStoreFile")
 WATCH_TIMEOUT = 1.0  # seconds a watch stream is read, and
 WATCH_EXAMPLES = 5  # how many are opened per phase (see `_per_operation`)
 
@@ -64,19 +69,28 @@ def _per_operation(options: Options, contract: Contract) -> list[dict[str, Any]]
     document one; the 400 every body operation documents for an undecodable body does not count
     (a valid request is never undecodable).
 
+    A read or an update under the path of a delete that keeps its path (KEEPS_ITS_PATH) is not
+    a use after free.
+
     A GET that answers an event stream watches something and may stay open until the client
     leaves (`streamRunEvents` on a run that never calls a tool). A short timeout ends each
     request, Schemathesis checks the events read so far, and a few such requests are enough."""
     entries = []
+    kept = [contract.operations[name].path for name in KEEPS_ITS_PATH if name in contract.operations]
     for operation in contract.operations.values():
         entry: dict[str, Any] = {}
+        checks: dict[str, Any] = {}
         rules = [
             status
             for status, rule in (("400", operation.business_rule_400), ("422", operation.business_rule_422))
             if rule
         ]
         if rules:
-            entry["checks"] = {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, *rules]}}
+            checks["positive_data_acceptance"] = {"expected-statuses": [*ACCEPTED, *rules]}
+        if operation.method in ("GET", "PATCH") and any(operation.path.startswith(path) for path in kept):
+            checks["use_after_free"] = {"enabled": False}
+        if checks:
+            entry["checks"] = checks
         if operation.streams and operation.method == "GET":
             entry["request-timeout"] = WATCH_TIMEOUT
             entry["generation"] = {"max-examples": min(WATCH_EXAMPLES, options.max_examples)}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 import string
 import time
+import uuid
 from typing import Any
 
 MODEL = "hyperbolic/deepseek-ai/DeepSeek-V3"
@@ -64,3 +65,28 @@ def run_body(assistant_id: str, thread_id: str, *, model: str = "gpt-4", **extra
         "tool_resources": {},
         **extra,
     }
+
+
+def vector_store_body(name: str, *, vector_size: int = 3, distance_metric: str = "Cosine") -> dict[str, Any]:
+    """A store as the SDK's `vectors.create_vector_store` sends it: its own `vect_` id (which the
+    server keeps as the store's id), the metric uppercased, an empty config."""
+    return {
+        "shared_id": "vect_" + "".join(secrets.choice(_ALPHABET) for _ in range(22)),
+        "name": name,
+        "vector_size": vector_size,
+        "distance_metric": distance_metric.upper(),
+        "config": {},
+    }
+
+
+def vectors_body(texts: list[str], vectors: list[list[float]], file_name: str = "handbook.md") -> dict[str, Any]:
+    """A file's chunks as the SDK's `add_file_to_vector_store` sends them once it has embedded
+    them: a `vsf_<uuid4>` file record, and each chunk's metadata naming the file."""
+    file_id = f"vsf_{uuid.uuid4()}"
+    path = f"/docs/{file_name}"
+    metadata = [
+        {"source": path, "file_path": path, "file_name": file_name, "chunk_index": i, "file_id": file_id}
+        for i in range(len(texts))
+    ]
+    file = {"file_id": file_id, "file_name": file_name, "file_path": path, "status": "completed", "meta_data": {}}
+    return {"texts": texts, "vectors": vectors, "metadata": metadata, "file": file}

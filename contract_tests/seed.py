@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from contract_tests.client import Break, Client
-from contract_tests.sdk_bodies import MODEL, WEATHER_TOOL, message_body, run_body
+from contract_tests.sdk_bodies import MODEL, WEATHER_TOOL, message_body, run_body, vector_store_body, vectors_body
 
 PROBABILITY = 0.5
 
@@ -25,7 +25,8 @@ PROBABILITY = 0.5
 @dataclass
 class Seeded:
     ids: dict[str, list[str]] = field(default_factory=dict)  # field name -> live ids
-    undo: list[tuple[Client, str, dict[str, str]]] = field(default_factory=list)
+    # (caller, operation, path parameters, query): what deletes each seeded resource.
+    undo: list[tuple[Client, str, dict[str, str], dict[str, Any]]] = field(default_factory=list)
     problem: str = ""
 
     def add(self, name: str, value: str) -> None:
@@ -33,9 +34,9 @@ class Seeded:
 
     def remove(self) -> None:
         """Delete what is left, newest first; Schemathesis may have deleted some already."""
-        for client, operation_id, path in reversed(self.undo):
+        for client, operation_id, path, query in reversed(self.undo):
             with contextlib.suppress(Break, httpx.HTTPError):
-                client.call(operation_id, expect=(200, 204, 403, 404), **path)
+                client.call(operation_id, expect=(200, 204, 403, 404), params=query or None, **path)
 
 
 def seed(api: Client, admin: Client | None, caller_id: str | None) -> Seeded:
@@ -58,6 +59,23 @@ def _resources(c: Client, seeded: Seeded) -> None:
         run = _make(c, seeded, "createRun", "deleteRun", "run_id", run_body(assistant, thread))
         call = {"run_id": run, "tool_name": "get_weather", "function_args": {"city": "Paris"}}
         _make(c, seeded, "createAction", "deleteAction", "action_id", call)
+    _vector_store(c, seeded)
+
+
+def _vector_store(c: Client, seeded: Seeded) -> None:
+    """A 3-dimensional store with one file of two chunks, removed for good afterwards (a soft
+    delete would leave it readable)."""
+    store = c.call("createVectorStore", json=vector_store_body("contract-suite seed store"), expect=201)["id"]
+    seeded.undo.append((c, "deleteVectorStore", {"vector_store_id": store}, {"permanent": True}))
+    seeded.add("vector_store_id", store)
+    body = vectors_body(
+        ["Refunds are paid within 14 days.", "Our office opens at nine."], [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+    )
+    stored = c.call("addVectorStoreVectors", vector_store_id=store, json=body, expect=(201, 404))
+    record = (
+        stored["file"] if "file" in stored else c.call("addVectorStoreFile", vector_store_id=store, json=body["file"])
+    )
+    seeded.add("file_id", record["id"])
 
 
 def _users(admin: Client | None, caller_id: str | None, seeded: Seeded) -> None:
@@ -67,14 +85,14 @@ def _users(admin: Client | None, caller_id: str | None, seeded: Seeded) -> None:
         return
     email = f"contract-seed-{uuid.uuid4().hex[:12]}@example.com"
     user = admin.call("createUser", json={"email": email, "full_name": "Contract suite: seed user"}, expect=201)
-    seeded.undo.append((admin, "deleteUser", {"user_id": user["id"]}))
+    seeded.undo.append((admin, "deleteUser", {"user_id": user["id"]}, {}))
     seeded.add("user_id", user["id"])
     seeded.add("target_user_id", user["id"])
 
 
 def _make(c: Client, seeded: Seeded, create: str, delete: str, name: str, body: dict[str, Any]) -> str:
     made = c.call(create, json=body)["id"]
-    seeded.undo.append((c, delete, {name: made}))
+    seeded.undo.append((c, delete, {name: made}, {}))
     seeded.add(name, made)
     return made
 

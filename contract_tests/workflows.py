@@ -1,8 +1,9 @@
 """Deterministic workflows: the official SDK's real flows over plain HTTP, against any server.
 Where Schemathesis explores, these walk the paths a client depends on, in order: a user and a key,
-a chat turn streamed to `[DONE]`, the tool-call loop, a cancel, paging, another user kept out,
-and a cleanup that checks every delete. A server may answer a question in text where the mock
-would call a tool; that flow is then skipped ("no tool call offered"), not failed."""
+a chat turn streamed to `[DONE]`, the tool-call loop, a cancel, paging, a vector store's life
+(vector_flows.py), another user kept out, and a cleanup that checks every delete. A server may
+answer a question in text where the mock would call a tool; that flow is then skipped ("no tool
+call offered"), not failed."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from collections.abc import Callable
 
 import httpx
 
-from contract_tests import intended
+from contract_tests import intended, vector_flows
 from contract_tests.client import Break, Skip
 from contract_tests.sdk_bodies import MODEL, WEATHER_TOOL, message_body, run_body
 from contract_tests.world import (
@@ -178,6 +179,7 @@ def cross_user(world: World) -> None:
         b.call(operation_id, json=body, expect=DENIED, check=leak)
     b.call("updateThread", thread_id=thread["id"], json={"meta_data": {"owner": "b"}}, expect=DENIED, check=leak)
     b.call("updateAssistant", assistant_id=assistant["id"], json={"name": "Taken"}, expect=DENIED, check=leak)
+    vector_flows.stores_kept_from(world, c, b, c.call("validateApiKey")["user_id"], leak)
     require(c.call("getThread", thread_id=thread["id"])["meta_data"] == {}, "another user changed the thread", leak)
     require(c.call("getRun", run_id=run["id"])["status"] == "queued", "another user changed the run", leak)
     # Driving the run names its thread: another thread is refused, whoever asks (the run is the credential).
@@ -240,6 +242,7 @@ FLOWS: list[Callable[[World], None]] = [
     tool_call_turn,
     cancel_run,
     list_pages,
+    vector_flows.vector_store,
     cross_user,
     *intended.FLOWS,  # what the contract states as intended where the real server differs
     cleanup,

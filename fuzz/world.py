@@ -9,15 +9,15 @@ from typing import Any
 
 import httpx
 
-from contract_tests.sdk_bodies import MODEL, WEATHER_TOOL, message_body, run_body
+from contract_tests.sdk_bodies import MODEL, WEATHER_TOOL, message_body, run_body, vector_store_body, vectors_body
 from mock_server.spec import Operation, Resolver
 
 IDS_IN_BODIES = ("thread_id", "assistant_id", "run_id", "message_id", "user_id", "tool_id")
 
 
 def make(client: httpx.Client) -> dict[str, str]:
-    """A user with a key, an assistant, a thread with a message, a run and an action; their ids
-    by the parameter names the contract gives them."""
+    """A user with a key, an assistant, a thread with a message, a run, an action and a vector
+    store holding a file; their ids by the parameter names the contract gives them."""
 
     def post(path: str, body: dict[str, Any], status: int = 200) -> dict[str, Any]:
         response = client.post(path, json=body)
@@ -32,6 +32,8 @@ def make(client: httpx.Client) -> dict[str, str]:
     message = post("/v1/messages", message_body(thread["id"], assistant["id"], "get_weather for Paris"))
     run = post("/v1/runs", run_body(assistant["id"], thread["id"]))
     action = post("/v1/actions", {"run_id": run["id"], "tool_name": "get_weather", "function_args": {}})
+    store = post("/v1/vector-stores", vector_store_body("Fuzz"), 201)
+    stored = post(f"/v1/vector-stores/{store['id']}/vectors", vectors_body(["Fuzz"], [[1.0, 0.0, 0.0]]), 201)
     return {
         "user_id": user["id"],
         "target_user_id": user["id"],
@@ -41,6 +43,8 @@ def make(client: httpx.Client) -> dict[str, str]:
         "message_id": message["id"],
         "run_id": run["id"],
         "action_id": action["id"],
+        "vector_store_id": store["id"],
+        "file_id": stored["file"]["id"],
     }
 
 

@@ -30,7 +30,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--fixtures",
         type=Path,
-        help=f"YAML or JSON seed data: users, keys, assistants, threads, messages (default: {DEFAULT_FIXTURES.name})",
+        help=(
+            "YAML or JSON seed data: users, keys, vector stores, assistants, threads, messages, rules "
+            f"(default: {DEFAULT_FIXTURES.name})"
+        ),
     )
     pace = parser.add_mutually_exclusive_group()
     pace.add_argument(
@@ -76,6 +79,7 @@ LIMIT_HELP = {
     "max_connections": "open connections (503 beyond)",
     "max_journal_entries": "requests the journal keeps (/__mock__/journal); the oldest go first",
     "max_journal_body_bytes": "bytes of each request and answer body the journal keeps a copy of",
+    "max_store_vectors": "vectors one vector store holds (413 beyond); a search scores each of them",
 }
 
 

@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
     wiring = Wiring(
         bindings,
         sessions,
-        Engine(delay=settings.stream_delay),
+        Engine(delay=settings.stream_delay, max_store_vectors=settings.max_store_vectors),
         check=settings.validate_responses,
         shaped=frozenset(api_operations),
         refusal_check=AnswerCheck("Prefer", {"400": refused}),

@@ -22,7 +22,7 @@ from mock_server.auth import KEY_FORMAT, well_formed
 from mock_server.compiled import compile_schema
 from mock_server.spec import Resolver
 
-SECTIONS = ("users", "assistants", "threads", "messages", "rules", "web")
+SECTIONS = ("users", "vector_stores", "assistants", "threads", "messages", "rules", "web")
 CREATE_SCHEMAS = {
     "users": "UserCreate",
     "assistants": "AssistantCreate",
@@ -68,12 +68,50 @@ def own_fields(schemas: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "tool_call": tool_call,
             "assistant_id": _NAME,
         },
+        # A vector store and its files' chunks (seeding.vector_store_rows builds the rows).
+        "vector_stores": {
+            "ref": _NAME,
+            "id": _NAME,
+            "owner": _NAME,
+            "name": _NAME,
+            "vector_size": {"type": "integer", "minimum": 1},
+            "distance_metric": {"type": "string", "enum": ["COSINE", "EUCLID", "DOT", "cosine", "euclid", "dot"]},
+            "config": {"type": "object"},
+            "files": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["file_name"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "file_name": _NAME,
+                        "file_path": _NAME,
+                        "file_id": _NAME,
+                        "status": _TEXT,
+                        "meta_data": {"type": "object"},
+                        "chunks": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["text"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "text": _TEXT,
+                                    "vector": {"type": "array", "items": {"type": "number"}},
+                                    "meta_data": {"type": "object"},
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
         # The web tools' scripted pages: a regular expression on the URL, the page's text.
         "web": {"match": _NAME, "text": _TEXT, "title": _TEXT},
     }
 
 
-OWN_REQUIRED = {"messages": ["thread"], "rules": ["match"], "web": ["match", "text"]}
+OWN_REQUIRED = {"messages": ["thread"], "rules": ["match"], "web": ["match", "text"], "vector_stores": ["name"]}
 
 
 class RowCheck:

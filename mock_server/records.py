@@ -190,3 +190,42 @@ def pending_action(action: Row, run: Row) -> Row:
         "run_id": run["id"],
         "run_status": run["status"],
     }
+
+
+def new_vector_store(clock: Clock, owner_id: str, fields: Row) -> Row:
+    """A store, its id the client's `shared_id` (which is also its collection name)."""
+    return {
+        "id": fields["shared_id"],
+        "name": fields["name"],
+        "user_id": owner_id,
+        "collection_name": fields["shared_id"],
+        "vector_size": fields["vector_size"],
+        "distance_metric": fields["distance_metric"].upper(),
+        "created_at": clock.now(),
+        "updated_at": None,
+        "status": "active",
+        "config": dict(fields.get("config") or {}),
+        "file_count": 0,
+        "object": "vector_store",
+    }
+
+
+def new_vector_store_file(clock: Clock, store_id: str, fields: Row, points: Row | None = None) -> Row:
+    """A file record. `points` (texts, vectors and metadata, in step) are the vectors stored
+    with it, kept privately on the record: removing the file removes them."""
+    status = fields.get("status") or "completed"
+    points = points or {}
+    return {
+        "id": fields["file_id"],
+        "vector_store_id": store_id,
+        "file_name": fields["file_name"],
+        "file_path": fields["file_path"],
+        "processed_at": clock.now() if status == "completed" else None,
+        "status": status,
+        "error_message": None,
+        "meta_data": dict(fields.get("meta_data") or {}),
+        "object": "vector_store.file",
+        "_texts": list(points.get("texts") or []),
+        "_vectors": list(points.get("vectors") or []),
+        "_metadata": list(points.get("metadata") or []),
+    }

@@ -1,5 +1,5 @@
-"""Seed data: the admin user and key, and fixture rows (users, keys, assistants, threads,
-messages) and rules from a YAML or JSON file. Each row is checked as the file is loaded
+"""Seed data: the admin user and key, and fixture rows (users, keys, vector stores, assistants,
+threads, messages), rules and web pages from a YAML or JSON file. Each row is checked as the file is loaded
 (fixture_format.py), then the rows are linked (a ref that names no row, or two rows, is refused)
 and resolved once at start; every session is filled with copies of them (see session.py)."""
 
@@ -19,7 +19,14 @@ from mock_server.engine.assistant import Rule, rule_from_fixture
 from mock_server.engine.web import WebPage, page_from_fixture
 from mock_server.fixture_format import SECTIONS, RowCheck
 from mock_server.ids import Clock, IdFactory
-from mock_server.records import new_assistant, new_message, new_thread, new_user
+from mock_server.records import (
+    new_assistant,
+    new_message,
+    new_thread,
+    new_user,
+    new_vector_store,
+    new_vector_store_file,
+)
 from mock_server.store import Store
 
 Row = dict[str, Any]
@@ -129,16 +136,26 @@ def build_seed(
 
 
 class _Linker:
-    """Builds the rows of a fixture document in order (users, assistants, threads, messages),
+    """Builds the rows of a fixture document in order (users, vector stores, assistants, threads, messages),
     each section's refs and ids known to the sections after it; collects every link problem."""
 
     def __init__(self, seed: int | None, admin_key: str | None, source: object) -> None:
         self.ids, self.clock = IdFactory(seed), Clock(seed)
         self.admin_key, self.source = admin_key, source
         self.tables: dict[str, list[Row]] = {
-            name: [] for name in ("users", "api_keys", "assistants", "threads", "messages")
+            name: []
+            for name in (
+                "users",
+                "api_keys",
+                "vector_stores",
+                "vector_store_files",
+                "assistants",
+                "threads",
+                "messages",
+            )
         }
-        self.names: dict[str, dict[str, tuple[str, str]]] = {"users": {}, "assistants": {}, "threads": {}}
+        sections = ("users", "vector_stores", "assistants", "threads")
+        self.names: dict[str, dict[str, tuple[str, str]]] = {section: {} for section in sections}
         self.given: dict[str, list[str]] = {section: [] for section in self.names}  # the refs and ids written
         self.prefixes: dict[str, str] = {}  # a key's prefix (its row's id) -> which key has it
         self.problems: list[str] = []
@@ -198,9 +215,28 @@ class _Linker:
                 self.key(row["id"], key, f"{where}.api_keys[{number}]", key_name="fixture")
         assert admin_id is not None and admin_key is not None
 
+        for i, item in enumerate(fixtures.get("vector_stores") or []):
+            where = f"vector_stores[{i}]"
+            owner = self.link("users", item.get("owner", admin_id), f"{where}.owner")
+            try:
+                store, files = vector_store_rows(self.ids, self.clock, owner, item)  # type: ignore[arg-type]
+            except FixtureError as error:
+                self.problems.append(f"{where}: {error}")
+                continue
+            self.tables["vector_stores"].append(store)
+            self.tables["vector_store_files"].extend(files)
+            self.name("vector_stores", where, store, item)
         for i, item in enumerate(fixtures.get("assistants") or []):
             where = f"assistants[{i}]"
             owner = self.link("users", item.get("owner", admin_id), f"{where}.owner")
+            search = (item.get("tool_resources") or {}).get("file_search")
+            if isinstance(search, dict) and search.get("vector_store_ids"):  # stores may be named by ref
+                stores = [
+                    self.link("vector_stores", name, f"{where}.tool_resources.file_search.vector_store_ids[{j}]")
+                    for j, name in enumerate(search["vector_store_ids"])
+                ]
+                resources = {**item["tool_resources"], "file_search": {**search, "vector_store_ids": stores}}
+                item = {**item, "tool_resources": resources}
             row = new_assistant(self.ids, self.clock, owner, item)  # type: ignore[arg-type]
             self.tables["assistants"].append(row)
             self.name("assistants", where, row, item)
@@ -228,6 +264,37 @@ class _Linker:
             raise FixtureError([f"{self.source}: {problem}" for problem in self.problems])
         clock_end = self.clock.now() if self.clock.seeded else None
         return Seed(admin_id, admin_key, self.tables, rules, web=web, clock_end=clock_end)
+
+
+def vector_store_rows(ids: IdFactory, clock: Clock, owner: str, item: Row) -> tuple[Row, list[Row]]:
+    """A fixture's store and its files. Each chunk is a point: its `text`, its `vector` (zeros
+    when left out: file_search finds the text by its words, a vector search scores it 0) and
+    the metadata the SDK gives a chunk, plus the chunk's own `meta_data`."""
+    metric = str(item.get("distance_metric", "COSINE")).upper()
+    if metric not in ("COSINE", "EUCLID", "DOT"):
+        raise FixtureError(f"distance_metric: {metric!r} is not COSINE, EUCLID or DOT")
+    size = int(item.get("vector_size", 384))
+    if size < 1:
+        raise FixtureError("vector_size: below 1")
+    fields = {**item, "shared_id": item.get("id") or ids.new("vect"), "vector_size": size, "distance_metric": metric}
+    store = new_vector_store(clock, owner, fields)
+    files = []
+    for entry in item.get("files") or []:
+        file = {"file_path": entry["file_name"], **entry, "file_id": entry.get("file_id") or ids.new("vsf")}
+        points: dict[str, list[Any]] = {"texts": [], "vectors": [], "metadata": []}
+        for index, chunk in enumerate(entry.get("chunks") or []):
+            vector = list(chunk.get("vector") or [0.0] * size)
+            if len(vector) != size:
+                raise FixtureError(f"files: a vector of {file['file_name']!r} is not {size} long")
+            sdk = {"source": file["file_path"], "file_path": file["file_path"], "file_name": file["file_name"]}
+            points["texts"].append(chunk["text"])
+            points["vectors"].append(vector)
+            points["metadata"].append(
+                {**sdk, "chunk_index": index, "file_id": file["file_id"], **(chunk.get("meta_data") or {})}
+            )
+        files.append(new_vector_store_file(clock, store["id"], file, points))
+    store["file_count"] = len(files)
+    return store, files
 
 
 def load_web(fixtures: dict[str, Any], source: object = "fixtures") -> list[WebPage]:

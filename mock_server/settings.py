@@ -63,6 +63,8 @@ class Settings:
     # each request and answer body it keeps a copy of.
     max_journal_entries: int = 1_000
     max_journal_body_bytes: int = 4_096
+    # Vectors one vector store holds at most (413 beyond): a search scores every one of them.
+    max_store_vectors: int = 10_000
 
     def __post_init__(self) -> None:
         # The CLI and from_env check what they read and say where it came from; this is for
@@ -105,6 +107,7 @@ ENVIRONMENT: dict[str, type] = {
     "max_connections": int,
     "max_journal_entries": int,
     "max_journal_body_bytes": int,
+    "max_store_vectors": int,
 }
 # Limits and their CLI flags (`--max-body-bytes` …): each must be positive.
 LIMITS = tuple(name for name in ENVIRONMENT if name.startswith(("max_", "header_", "body_", "keep_")))

@@ -88,6 +88,18 @@ SDK_RESPONSE_MODEL: dict[str, str | None] = {
     "scratchpadAppend": None,
     "authorizeSandbox": None,
     "getComputerSession": None,
+    "createVectorStore": "VectorStoreRead",
+    "listVectorStores": "list[VectorStoreRead]",
+    "listVectorStoresByUser": "list[VectorStoreRead]",
+    "getVectorStoreByCollection": None,  # the SDK has no method for it
+    "getVectorStore": "VectorStoreRead",
+    "deleteVectorStore": None,
+    "addVectorStoreFile": None,  # the SDK 1.113.1 records files through addVectorStoreVectors
+    "listVectorStoreFiles": "list[VectorStoreFileRead]",
+    "deleteVectorStoreFile": None,
+    "updateVectorStoreFileStatus": "VectorStoreFileRead",
+    "addVectorStoreVectors": None,  # it validates the answer's `file` alone (tests/sdk/test_sdk_vector_stores.py)
+    "searchVectorStore": None,  # raw hits
 }
 
 

@@ -12,7 +12,14 @@ from tests.contract_document import Operation, load_spec, operations, resolve
 OPERATIONS = operations()
 BY_ID = {op.id: op for op in OPERATIONS}
 TAGS = {tag["name"] for tag in load_spec()["tags"]}
-ADMIN_ONLY = {"createUser", "deleteUser", "createApiKeyForUser", "provisionUser", "updateRunStatus"} | {
+ADMIN_ONLY = {
+    "createUser",
+    "deleteUser",
+    "createApiKeyForUser",
+    "provisionUser",
+    "updateRunStatus",
+    "listVectorStoresByUser",
+} | {
     # The platform's web and scratchpad tools (tools_router.py's verify_admin_privileges).
     "webRead",
     "webScroll",

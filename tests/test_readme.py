@@ -11,6 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from contract_tests import sdk_bodies
 from mock_server import Settings, create_app
 from tests.live_server import serve
 
@@ -76,3 +77,44 @@ def test_the_control_plane_examples_run_against_the_mock(tmp_path):
         rules = app.mock.sessions.peek("").rules
     assert [rule.source for rule in rules] == [{"match": "weather", "reply": "Sunny, 21 °C."}]
     assert json.loads((tmp_path / "prepared.json").read_text())["format"] == "entities-mock-state/1"
+
+
+def test_the_vector_store_example_runs_and_finds_the_nearest_text():
+    section = README[README.index("### Vector stores") : README.index("## The control plane")]
+    (script,) = re.findall(r"^```bash\n(.*?)^```", section, flags=re.S | re.M)
+    with serve(create_app(Settings(admin_key=ADMIN_KEY, seed=1))) as base_url:
+        env = {**os.environ, "ENTITIES_BASE_URL": base_url, "ENTITIES_API_KEY": ADMIN_KEY}
+        done = subprocess.run(["bash", "-e", "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    store, stored, hits = (json.loads(line) for line in done.stdout.splitlines())  # one answer a line
+    assert store["status"] == "active" and stored["points_inserted"] == 2
+    (hit,) = hits
+    expected = [line for line in section.splitlines() if line.startswith("# [")][0]
+    assert hit["text"] == "Refunds are paid within 14 days." and f'"score":{hit["score"]}' in expected
+
+
+def test_the_vector_store_fixture_example_seeds_a_store_the_assistant_answers_from(tmp_path):
+    section = README[README.index("### Vector stores") : README.index("## The control plane")]
+    (fixture,) = re.findall(r"^```yaml\n(.*?)^```", section, flags=re.S | re.M)
+    path = tmp_path / "seed.yaml"
+    path.write_text(fixture)
+    app = create_app(Settings(admin_key=ADMIN_KEY, seed=1, fixtures=path))
+    client = app.test_client()
+    headers = {"X-API-Key": ADMIN_KEY}
+    (assistant,) = client.get("/v1/assistants", headers=headers).json()
+    (store_id,) = assistant["tool_resources"]["file_search"]["vector_store_ids"]
+    thread = client.post("/v1/threads", json={}, headers=headers).json()
+    message = client.post(
+        "/v1/messages",
+        json=sdk_bodies.message_body(thread["id"], assistant["id"], "How long do refunds take?"),
+        headers=headers,
+    ).json()
+    run = client.post("/v1/runs", json=sdk_bodies.run_body(assistant["id"], thread["id"]), headers=headers).json()
+    body = {"model": assistant["model"], "api_key": "sk-demo", "thread_id": thread["id"], "message_id": message["id"]}
+    body |= {"run_id": run["id"], "assistant_id": assistant["id"], "stream": False}
+    reply = client.post("/v1/completions", json=body, headers=headers).json()["content"]
+    assert (
+        reply
+        == 'I searched the vector store "Handbook" and found this in refunds.md: "Refunds are paid within 14 days."'
+    )
+    assert client.get(f"/v1/vector-stores/{store_id}", headers=headers).json()["file_count"] == 1

@@ -2,8 +2,10 @@
 
 Rules (from fixtures) map a pattern of the last user message to a reply, a reasoning stream, a
 tool call or an error. Without a matching rule: after a tool's output, the assistant reports it;
-an assistant with function tools calls the one whose name the user wrote, with arguments made
-from the tool's JSON-schema parameters; otherwise it answers plainly, from the user's words.
+an assistant with file_search quotes the stored text that best matches the user's words (the
+passage retrieval.py found, if any); an assistant with function tools calls the one whose name
+the user wrote, with arguments made from the tool's JSON-schema parameters; otherwise it answers
+plainly, from the user's words.
 """
 
 from __future__ import annotations
@@ -11,9 +13,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 Row = dict[str, Any]
+
+
+class Passage(Protocol):
+    """A stored text file_search found (retrieval.py), which the reply quotes."""
+
+    def reply(self) -> str: ...
+
+
 _WORD = re.compile(r"[A-Za-zÀ-ÿ][\w'-]*")
 _STOPWORDS = frozenset(
     "a an and are at be can could do does for from give how i in is it me my of on or please tell the "
@@ -60,14 +70,16 @@ class Rule:
 class ScriptedAssistant:
     rules: list[Rule] = field(default_factory=list)
 
-    def plan(self, assistant: Row, history: list[Row]) -> Turn:
+    def plan(self, assistant: Row, history: list[Row], passage: Passage | None = None) -> Turn:
         last = history[-1] if history else None
         if last is not None and last["role"] == "tool":
             return Turn(text=_report_tool_output(last))
-        message = _last_user_text(history)
+        message = last_user_text(history)
         for rule in self.rules:
             if rule.applies(assistant["id"], message):
                 return rule.turn
+        if passage is not None:
+            return Turn(text=passage.reply())
         tool = _named_tool(assistant.get("tools") or [], message)
         if tool is not None:
             arguments = arguments_for(tool.get("parameters") or {}, message, skip=tool["name"])
@@ -89,7 +101,7 @@ def rule_from_fixture(item: Row) -> Rule:
     return Rule(re.compile(item["match"], re.IGNORECASE), turn, item.get("assistant_id"), dict(item))
 
 
-def _last_user_text(history: list[Row]) -> str:
+def last_user_text(history: list[Row]) -> str:
     for message in reversed(history):
         if message["role"] == "user":
             content = message["content"]
@@ -109,14 +121,14 @@ def _named_tool(tools: list[Row], message: str) -> Row | None:
     return None
 
 
-def _keywords(message: str) -> list[str]:
+def keywords(message: str) -> list[str]:
     return [w for w in _WORD.findall(message) if w.lower() not in _STOPWORDS]
 
 
 def arguments_for(schema: Row, message: str, *, skip: str = "") -> dict[str, Any]:
     """Arguments satisfying a JSON-schema object, filled from the message where a string will do:
     proper nouns first (capitalised, not opening the sentence), then the other keywords."""
-    words = [w for w in _keywords(message) if w.lower() != skip.lower()]
+    words = [w for w in keywords(message) if w.lower() != skip.lower()]
     first = _WORD.match(message.strip())
     opening = first.group(0) if first else None
     capitalised = [w for w in words if w[0].isupper() and w != opening]
@@ -159,7 +171,7 @@ def _plain_reply(assistant: Row, message: str) -> str:
 
 def _topic(message: str) -> str:
     """What the message is about, in at most six of its words, without those the template says."""
-    words = _keywords(message)
+    words = keywords(message)
     while words and words[0].lower() in _SAID_BY_TEMPLATE:
         words.pop(0)
     if words:

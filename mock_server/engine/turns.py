@@ -19,7 +19,8 @@ import secrets
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
-from mock_server.engine.assistant import Turn
+from mock_server.engine.assistant import Turn, last_user_text
+from mock_server.engine.retrieval import best_passage
 from mock_server.records import Row, new_action, new_message
 from mock_server.session import Session
 
@@ -41,9 +42,12 @@ class RunFinished(Exception):
 
 @dataclass(frozen=True)
 class Engine:
+    """What handlers are told of the app's settings: the streaming pace, and the limits they keep."""
+
     delay: float = 0.0  # seconds between deltas; 0 streams as fast as the client reads
     # What the mock signs its sandbox and computer tickets with (HS256): its own, per app.
     token_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    max_store_vectors: int = 10_000  # vectors one vector store holds at most (413 beyond)
 
 
 def deltas(text: str) -> list[str]:
@@ -87,7 +91,10 @@ class TurnRunner:
             history.extend(chunk)
         self._prompt_tokens = sum(_words(m["content"]) for m in history)
         fallback = {"id": run["assistant_id"], "name": "assistant"}
-        return run, self.assistant.plan(assistant or fallback, history)
+        # file_search reads the stores of the run's user and of the assistant's owner.
+        readers = {run["user_id"], (assistant or {}).get("owner_id") or run["user_id"]}
+        passage = await best_passage(self.store, assistant or fallback, readers, last_user_text(history))
+        return run, self.assistant.plan(assistant or fallback, history, passage)
 
     async def cancelled(self) -> bool:
         run = await self.store.runs.get(self.run_id)

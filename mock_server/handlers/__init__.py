@@ -15,12 +15,25 @@ from mock_server.handlers import (
     threads,
     tools,
     users,
+    vector_stores,
 )
 from mock_server.registry import merge
 
 HANDLERS = merge(
     module.operations
-    for module in (users, api_keys, assistants, threads, messages, runs, actions, completions, service, tools)
+    for module in (
+        users,
+        api_keys,
+        assistants,
+        threads,
+        messages,
+        runs,
+        actions,
+        completions,
+        service,
+        tools,
+        vector_stores,
+    )
 )
 # Operations the contract has that are answered from their examples rather than a handler.
 EXAMPLE_ANSWERED: frozenset[str] = frozenset()

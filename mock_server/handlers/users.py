@@ -76,6 +76,8 @@ async def _erase(ctx: Context, user_id: str) -> None:
         await store.remove_run(run["id"])
     for thread in await store.threads.owned_by(user_id):
         await store.remove_thread(thread["id"])  # with its messages and everyone's runs on it
+    for vector_store in await store.vector_stores.owned_by(user_id):
+        await store.remove_vector_store(vector_store["id"])  # with its files and their vectors
     for thread in await store.threads.of_participant(user_id):
         await store.threads.update(thread["id"], {"_participant_ids": _without(thread["_participant_ids"], user_id)})
     for assistant in await store.assistants.shared_with(user_id):

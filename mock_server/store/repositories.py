@@ -155,6 +155,42 @@ class WebPages(Repository):
     TABLE = "web_pages"
 
 
+class VectorStores(Repository):
+    """Stores by id, which is also their collection name."""
+
+    TABLE = "vector_stores"
+    INDEXES = (Index("owner", ("user_id",)), Index("collection", ("collection_name",)))
+
+    async def owned_by(self, user_id: str) -> list[Row]:
+        return await self._collect("owner", user_id)
+
+    async def of_collection(self, name: str) -> Row | None:
+        page = await self.table.range("collection", (name,), limit=1)
+        return page.rows[0] if page.rows else None
+
+
+class VectorStoreFiles(Repository):
+    """File records by id (unique across stores, as on the real server), each holding the
+    vectors stored with it."""
+
+    TABLE = "vector_store_files"
+    INDEXES = (Index("store", ("vector_store_id",)), Index("path", ("vector_store_id", "file_path")))
+
+    async def of_store(self, store_id: str) -> list[Row]:
+        return await self._collect("store", store_id)
+
+    async def count_of_store(self, store_id: str) -> int:
+        return await self.table.count("store", (store_id,))
+
+    def chunks_of_store(self, store_id: str) -> AsyncIterator[Sequence[Row]]:
+        """A store's files in the order they were added, in chunks (a search walks them all)."""
+        return self.table.scan("store", (store_id,))
+
+    async def first_at_path(self, store_id: str, file_path: str) -> Row | None:
+        page = await self.table.range("path", (store_id, file_path), limit=1)
+        return page.rows[0] if page.rows else None
+
+
 class Store:
     """One session's state: a repository per resource, over one backend."""
 
@@ -168,6 +204,8 @@ class Store:
         "actions": Actions,
         "scratchpads": Scratchpads,
         "web_pages": WebPages,
+        "vector_stores": VectorStores,
+        "vector_store_files": VectorStoreFiles,
     }
 
     def __init__(self, backend: Backend) -> None:
@@ -180,6 +218,8 @@ class Store:
         self.actions = Actions(backend)
         self.scratchpads = Scratchpads(backend)
         self.web_pages = WebPages(backend)
+        self.vector_stores = VectorStores(backend)
+        self.vector_store_files = VectorStoreFiles(backend)
 
     def repository(self, name: str) -> Repository:
         return getattr(self, name)
@@ -201,3 +241,13 @@ class Store:
         await self.messages.remove_of_thread(thread_id)
         await self.scratchpads.remove(thread_id)
         return thread
+
+    async def remove_vector_store(self, store_id: str) -> Row | None:
+        """A store and its files (with their vectors); the store goes first, so nothing is added
+        to it while its files are swept."""
+        store = await self.vector_stores.remove(store_id)
+        if store is None:
+            return None
+        for file in await self.vector_store_files.of_store(store_id):
+            await self.vector_store_files.remove(file["id"])
+        return store

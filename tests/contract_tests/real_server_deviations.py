@@ -17,7 +17,9 @@ class Deviations(StandIn):
         self.owners: dict[str, str] = {}  # resource id -> the key that created it
         self.broken_assistants: set[str] = set()
         self.before += [self.drops_thread_metadata, self.no_ownership, self.answers_itself, self.loose_queries]
+        self.before += [self.no_vector_routes]
         self.after += [self.remembers_owners, self.drops_function_args, self.orders_by_whole_seconds_only]
+        self.after += [self.vector_store_errors_crash]
 
     def _op(self, exchange: Exchange) -> str | None:
         operation = operation_of(self.app, exchange)
@@ -64,6 +66,22 @@ class Deviations(StandIn):
             exchange.set_query({**query, "order": "desc"})  # anything but asc is descending
         elif op == "listActionsByStatus" and query.get("status", "pending") not in ACTION_STATUSES:
             exchange.answer = (200, [])
+
+    def no_vector_routes(self, exchange: Exchange) -> None:
+        """Storing vectors and searching are SDK-only: the core server has no such routes."""
+        if self._op(exchange) in ("addVectorStoreVectors", "searchVectorStore"):
+            exchange.answer = (404, {"detail": "Not Found"})
+
+    def vector_store_errors_crash(self, exchange: Exchange, status: int, body: Any) -> tuple[int, Any]:
+        """The service's exceptions the router does not catch, and the database's refusals."""
+        op = self._op(exchange)
+        detail = body.get("detail") if isinstance(body, dict) else None
+        file_ops = ("addVectorStoreFile", "deleteVectorStoreFile", "updateVectorStoreFileStatus")
+        if op in file_ops and status in (404, 409) and detail != "Vector store not found.":
+            return 500, {"detail": "Internal Server Error"}
+        if op == "createVectorStore" and (status == 404 or (status == 422 and "shared_id" in str(detail))):
+            return 500, {"detail": "Internal error: DB error creating store"}
+        return status, body
 
     def remembers_owners(self, exchange: Exchange, status: int, body: Any) -> tuple[int, Any]:
         op = self._op(exchange)

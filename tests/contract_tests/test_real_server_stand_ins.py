@@ -47,6 +47,7 @@ def deviating(tmp_path_factory):
         ("orphan_write", "writes_need_their_target", "answered 200"),
         ("negative_data_rejection", "queries_validated", "answered 200"),
         ("no_cross_user_access", "ownership", "answered 200"),
+        ("not_a_server_error", "vector_store_files_checked", "500"),
     ],
     ids=[
         "thread meta_data dropped",
@@ -57,6 +58,7 @@ def deviating(tmp_path_factory):
         "no thread check on assistant messages",
         "order and status not validated",
         "no ownership on actions, shares and runs",
+        "vector-store file errors are 500s",
     ],
 )
 def test_each_real_server_deviation_is_named_under_its_check(deviating, check, workflow, words):
@@ -66,4 +68,12 @@ def test_each_real_server_deviation_is_named_under_its_check(deviating, check, w
         workflow,
         hits,
         [(w.name, w.check, w.message) for w in deviating.workflows],
+    )
+
+
+def test_a_server_without_the_sdk_only_vector_routes_skips_the_vector_workflow_after_checking_the_rest(deviating):
+    (flow,) = [w for w in deviating.workflows if w.name == "vector_store"]
+    assert (flow.status, flow.message) == (
+        "skipped",
+        "no SDK-only vector routes (storing vectors, search): the rest of the store's life passed",
     )

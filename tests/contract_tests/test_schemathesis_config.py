@@ -45,6 +45,13 @@ def test_provisionings_string_422_is_a_rule_valid_data_can_break():
     assert by_id["provisionUser"]["checks"]["positive_data_acceptance"]["expected-statuses"][-1] == "422"
 
 
+def test_reads_under_a_soft_deleted_store_or_a_removed_file_are_no_use_after_free():
+    by_id = {entry["include-operation-id"]: entry for entry in build()["operations"]}
+    off = {op for op, entry in by_id.items() if entry.get("checks", {}).get("use_after_free") == {"enabled": False}}
+    assert off == {"getVectorStore", "listVectorStoreFiles", "updateVectorStoreFileStatus"}
+    assert "checks" not in by_id.get("getVectorStoreByCollection", {}), "another path: still checked"
+
+
 def test_only_the_watch_stream_gets_a_short_timeout_and_few_examples():
     watched = {entry["include-operation-id"]: entry for entry in build()["operations"] if "request-timeout" in entry}
     assert list(watched) == ["streamRunEvents"]  # the completion stream ends by itself
