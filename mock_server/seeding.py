@@ -258,6 +258,10 @@ class _Linker:
             role = str(item.get("role") or "user").lower()  # any case is taken, and kept lower-case
             self.tables["messages"].append(new_message(self.ids, self.clock, fields, role=role))
 
+        for name, rows in self.tables.items():  # e.g. two files of a store with one file_id
+            taken = [row["id"] for row in rows]
+            for row_id in sorted({i for i in taken if taken.count(i) > 1}):
+                self.problems.append(f"{name}: the id {row_id!r} is given twice")
         rules = load_rules(fixtures, self.source)
         web = load_web(fixtures, self.source)
         if self.problems:

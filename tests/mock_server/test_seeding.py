@@ -7,6 +7,7 @@ import json
 import pytest
 
 from mock_server import Settings, create_app
+from mock_server.fixture_format import SECTIONS
 from mock_server.seeding import FixtureError
 
 FIXTURES = {
@@ -97,7 +98,7 @@ def refusal(tmp_path, content: str, name: str = "seed.yaml") -> list[str]:
         ("users: [\n", "not valid YAML: line 2, column 1: expected the node content, but found '<stream end>'"),
         ("users:\n  ref: ana\n", "users: expected a list of rows (`- name: …`), got a mapping"),
         ("users: [ana]\n", "users[0]: expected a mapping of fields, got a string"),
-        ("surprise: []\n", "surprise: not a section (sections: users, assistants, threads, messages, rules, web)"),
+        ("surprise: []\n", f"surprise: not a section (sections: {', '.join(SECTIONS)})"),
         (
             "assistants:\n  - {name: A, model: m, temperature: hot}\n",
             "assistants[0].temperature: 'hot' is not of type 'number'",
