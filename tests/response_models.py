@@ -78,6 +78,13 @@ SDK_RESPONSE_MODEL: dict[str, str | None] = {
     "listActionsByStatus": None,
     "createCompletion": None,
     "getRoot": None,  # the SDK has no method for it
+    "uploadFile": "FileResponse",
+    "getFile": "FileResponse",
+    "deleteFile": None,  # the SDK reads `deleted` from the raw JSON
+    "softDeleteFile": None,
+    "getFileSignedUrl": None,  # the SDK reads `signed_url` from the raw JSON
+    "getFileAsBase64": None,  # the SDK reads `base64` from the raw JSON
+    "downloadFile": None,  # the SDK has no method for it: a client follows the signed URL
 }
 
 
