@@ -26,6 +26,7 @@ READ_SCHEMAS = {
     "messages": "MessageRead",
     "runs": "Run",
     "actions": "ActionRead",
+    "files": "FileResponse",
 }
 
 

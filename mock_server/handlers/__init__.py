@@ -4,12 +4,23 @@ handler takes the request's Context first, then the operation's path and query p
 
 from __future__ import annotations
 
-from mock_server.handlers import actions, api_keys, assistants, completions, messages, runs, service, threads, users
+from mock_server.handlers import (
+    actions,
+    api_keys,
+    assistants,
+    completions,
+    files,
+    messages,
+    runs,
+    service,
+    threads,
+    users,
+)
 from mock_server.registry import merge
 
 HANDLERS = merge(
     module.operations
-    for module in (users, api_keys, assistants, threads, messages, runs, actions, completions, service)
+    for module in (users, api_keys, assistants, threads, messages, runs, actions, completions, service, files)
 )
 # Operations the contract has that are answered from their examples rather than a handler.
 EXAMPLE_ANSWERED: frozenset[str] = frozenset()

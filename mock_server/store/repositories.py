@@ -143,6 +143,16 @@ class Actions(Repository):
         return [row for row in await self.of_run(run_id) if row.get("status") in PENDING_ACTION_STATUSES]
 
 
+class Files(Repository):
+    """Uploaded files, with their bytes; by owner, for a user's erasure."""
+
+    TABLE = "files"
+    INDEXES = (Index("user", ("_user_id",)),)
+
+    async def of_user(self, user_id: str) -> list[Row]:
+        return await self._collect("user", user_id)
+
+
 class Store:
     """One session's state: a repository per resource, over one backend."""
 
@@ -154,6 +164,7 @@ class Store:
         "messages": Messages,
         "runs": Runs,
         "actions": Actions,
+        "files": Files,
     }
 
     def __init__(self, backend: Backend) -> None:
@@ -164,6 +175,7 @@ class Store:
         self.messages = Messages(backend)
         self.runs = Runs(backend)
         self.actions = Actions(backend)
+        self.files = Files(backend)
 
     def repository(self, name: str) -> Repository:
         return getattr(self, name)

@@ -97,7 +97,7 @@ def refusal(tmp_path, content: str, name: str = "seed.yaml") -> list[str]:
         ("users: [\n", "not valid YAML: line 2, column 1: expected the node content, but found '<stream end>'"),
         ("users:\n  ref: ana\n", "users: expected a list of rows (`- name: …`), got a mapping"),
         ("users: [ana]\n", "users[0]: expected a mapping of fields, got a string"),
-        ("surprise: []\n", "surprise: not a section (sections: users, assistants, threads, messages, rules)"),
+        ("surprise: []\n", "surprise: not a section (sections: users, assistants, threads, messages, rules, files)"),
         (
             "assistants:\n  - {name: A, model: m, temperature: hot}\n",
             "assistants[0].temperature: 'hot' is not of type 'number'",

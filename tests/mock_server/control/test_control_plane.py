@@ -100,7 +100,7 @@ def test_a_state_with_a_row_the_mock_could_not_serve_is_refused_and_changes_noth
 
 @pytest.mark.parametrize(
     "document",
-    [{"format": "entities-mock-state/2", "tables": {}}, {"format": "entities-mock-state/1", "tables": {"files": []}}],
+    [{"format": "entities-mock-state/2", "tables": {}}, {"format": "entities-mock-state/1", "tables": {"widgets": []}}],
 )
 def test_a_state_of_another_format_or_table_is_refused_with_422(client, document):
     assert client.put("/__mock__/state", json=document, headers=ADMIN).status_code == 422
