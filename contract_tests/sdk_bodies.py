@@ -4,6 +4,7 @@ without loading the suite."""
 
 from __future__ import annotations
 
+import mimetypes
 import secrets
 import string
 import time
@@ -64,3 +65,13 @@ def run_body(assistant_id: str, thread_id: str, *, model: str = "gpt-4", **extra
         "tool_resources": {},
         **extra,
     }
+
+
+def file_upload(
+    filename: str, data: bytes, purpose: str = "assistants", content_type: str | None = None
+) -> tuple[dict[str, str], dict[str, tuple[str, bytes, str]]]:
+    """An upload as the SDK's upload_file sends it, as httpx's `data` and `files`: the text part
+    `purpose`, and the part `file` named after the file, typed with Python's guess for its name
+    (application/octet-stream when there is none), unless `content_type` says otherwise."""
+    guessed = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return {"purpose": purpose}, {"file": (filename, data, content_type or guessed)}

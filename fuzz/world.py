@@ -9,15 +9,15 @@ from typing import Any
 
 import httpx
 
-from contract_tests.sdk_bodies import MODEL, WEATHER_TOOL, message_body, run_body
+from contract_tests.sdk_bodies import MODEL, WEATHER_TOOL, file_upload, message_body, run_body
 from mock_server.spec import Operation, Resolver
 
 IDS_IN_BODIES = ("thread_id", "assistant_id", "run_id", "message_id", "user_id", "tool_id")
 
 
 def make(client: httpx.Client) -> dict[str, str]:
-    """A user with a key, an assistant, a thread with a message, a run and an action; their ids
-    by the parameter names the contract gives them."""
+    """A user with a key, an assistant, a thread with a message, a run, an action and a file; their
+    ids by the parameter names the contract gives them."""
 
     def post(path: str, body: dict[str, Any], status: int = 200) -> dict[str, Any]:
         response = client.post(path, json=body)
@@ -32,6 +32,10 @@ def make(client: httpx.Client) -> dict[str, str]:
     message = post("/v1/messages", message_body(thread["id"], assistant["id"], "get_weather for Paris"))
     run = post("/v1/runs", run_body(assistant["id"], thread["id"]))
     action = post("/v1/actions", {"run_id": run["id"], "tool_name": "get_weather", "function_args": {}})
+    data, files = file_upload("fuzz.txt", b"A file to attack.")
+    file = client.post("/v1/uploads", data=data, files=files)
+    if file.status_code != 201:
+        raise RuntimeError(f"setting up: POST /v1/uploads answered {file.status_code}: {file.text[:300]}")
     return {
         "user_id": user["id"],
         "target_user_id": user["id"],
@@ -41,6 +45,7 @@ def make(client: httpx.Client) -> dict[str, str]:
         "message_id": message["id"],
         "run_id": run["id"],
         "action_id": action["id"],
+        "file_id": file.json()["id"],
     }
 
 
