@@ -76,3 +76,17 @@ def test_the_control_plane_examples_run_against_the_mock(tmp_path):
         rules = app.mock.sessions.peek("").rules
     assert [rule.source for rule in rules] == [{"match": "weather", "reply": "Sunny, 21 °C."}]
     assert json.loads((tmp_path / "prepared.json").read_text())["format"] == "entities-mock-state/1"
+
+
+def test_the_files_upload_example_runs_against_the_mock(tmp_path):
+    (script,) = [block for block in blocks("bash") if "/v1/uploads" in block]
+    (tmp_path / "notes.txt").write_text("Ship on Friday.\n", encoding="utf-8")
+    app = create_app(Settings(admin_key=ADMIN_KEY, seed=1))
+    with serve(app) as base_url:
+        env = {**os.environ, "ENTITIES_BASE_URL": base_url, "ENTITIES_API_KEY": ADMIN_KEY}
+        done = subprocess.run(
+            ["bash", "-e", "-c", script], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+        )
+    assert done.returncode == 0, done.stderr
+    made = json.loads(done.stdout)
+    assert (made["filename"], made["purpose"], made["bytes"]) == ("notes.txt", "assistants", 16)
