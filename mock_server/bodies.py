@@ -9,8 +9,8 @@ authentication, in request validation (validation.py), which reads what this sta
 scope: the parsed JSON value, a form's fields and files, or the raw bytes.
 
 An operation that takes only a form (a multipart upload) is read as FastAPI reads a route with
-form fields: never as JSON, and as a form of either kind (multipart or urlencoded), whichever it
-documents. A body of another type, or none, is an empty form (its required parts are then
+form fields: never as JSON, and as a form of either kind (multipart or urlencoded, whichever was
+sent). A body of another type, or none, is an empty form (its required parts are then
 missing, a 422 after authentication), and a multipart body its parser refuses is a 400, with
 Starlette's message where it has one (`Missing boundary in multipart.`).
 """
