@@ -941,6 +941,89 @@ class PendingAction(BaseModel):
     run_status: RunStatus
 
 
+class FileUpload(BaseModel):
+    """
+    The body of an upload, a `multipart/form-data` form (FastAPI's form fields, checked in
+    this order). Other parts are ignored.
+
+    """
+
+    purpose: Annotated[str, Field(examples=["assistants"], max_length=64)]
+    """
+    What the file is for, e.g. `assistants`, or `vision` for an image of a message.
+    """
+    file: bytes
+    """
+    The file's bytes, in a part with a filename (its extension decides the file's type)
+    and a `Content-Type` that is that type, `application/octet-stream`, or none.
+
+    """
+
+
+class FileResponse(BaseModel):
+    """
+    A file's metadata. Timestamps are ISO strings in whole seconds, UTC without an offset;
+    `expires_at` is sent by the upload alone (null when the file is read back).
+
+    """
+
+    id: Annotated[str, Field(pattern="^file_[A-Za-z0-9]{22}$")]
+    object: Literal["file"]
+    bytes: Annotated[int, Field(ge=0)]
+    """
+    The file's size.
+    """
+    created_at: Annotated[
+        str,
+        Field(
+            examples=["2026-11-24T09:30:12.482913"],
+            pattern="^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?(Z|[+-]\\d{2}:\\d{2})?$",
+        ),
+    ]
+    """
+    An ISO-8601 timestamp in UTC. The real server sends it without an offset (naive).
+    """
+    expires_at: Annotated[
+        str | None, Field(pattern="^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,6})?(Z|[+-]\\d{2}:\\d{2})?$")
+    ]
+    """
+    An hour after the upload, when the platform purges the file.
+    """
+    filename: Annotated[str, Field(max_length=256)]
+    """
+    The name the file was uploaded with.
+    """
+    purpose: Annotated[str, Field(max_length=64)]
+    status: Literal["uploaded"]
+    """
+    Always `uploaded`.
+    """
+
+
+class FileDeleteResponse(BaseModel):
+    id: Annotated[str, Field(pattern="^file_[A-Za-z0-9]{22}$")]
+    object: Literal["file"]
+    deleted: Literal[True]
+
+
+class FileSignedUrl(BaseModel):
+    signed_url: str
+    """
+    The download URL (`downloadFile`), to be followed as it is.
+    """
+
+
+class FileBase64(BaseModel):
+    file_id: str
+    """
+    The id the bytes were asked for.
+    """
+    base64: str
+    """
+    The file's bytes, base64 (standard alphabet, padded).
+    """
+
+
 class StreamRequest(BaseModel):
     """
     Drives one turn of a run. `api_key` is the LLM *provider's* key, not the platform key. Call

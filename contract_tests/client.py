@@ -21,6 +21,26 @@ from contract_tests.contract import Contract, Operation
 from contract_tests.probes import API_KEY_HEADER, SESSION_HEADER
 
 DONE = "[DONE]"
+# A multipart body as httpx takes it: the text parts, and the file parts as (name, bytes, type).
+Form = tuple[dict[str, str], dict[str, tuple[str, bytes, str]]]
+
+
+@dataclass(frozen=True)
+class Response:
+    """An answer held to the contract: its JSON (None when empty), or its bytes and headers."""
+
+    raw: httpx.Response
+
+    def json(self) -> Any:
+        return self.raw.json() if self.raw.content else None
+
+    @property
+    def content(self) -> bytes:
+        return self.raw.content
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.raw.headers
 
 
 class Break(Exception):
@@ -125,16 +145,32 @@ class Client:
         *,
         expect: int | Collection[int] = (200, 201, 204),
         json: Any = None,
+        form: Form | None = None,
         params: dict[str, Any] | None = None,
         check: str = "workflow",
         **path: str,
     ) -> Any:
-        """Call the operation, hold the answer to the contract, and return its JSON body (None when empty)."""
-        response = self._send(operation_id, json, params, path)
+        """Call the operation, hold the answer to the contract, and return its JSON body (None when
+        empty). `form` is a multipart body, as httpx's (`data`, `files`)."""
+        return self.fetch(operation_id, expect=expect, json=json, form=form, params=params, check=check, **path).json()
+
+    def fetch(
+        self,
+        operation_id: str,
+        *,
+        expect: int | Collection[int] = (200, 201, 204),
+        json: Any = None,
+        form: Form | None = None,
+        params: dict[str, Any] | None = None,
+        check: str = "workflow",
+        **path: str,
+    ) -> Response:
+        """`call`, answering the response itself: for an answer that is bytes (a download)."""
+        response = self._send(operation_id, json, params, path, form=form)
         self._expect(operation_id, response, expect, check)
         if self.strict:
             self._check(operation_id, response, params)
-        return response.json() if response.content else None
+        return Response(response)
 
     def send_raw(self, operation_id: str, content: bytes, *, expect: int, check: str = "workflow", **path: str) -> Any:
         """Send bytes as a JSON body, held to the contract like `call`."""
@@ -166,6 +202,7 @@ class Client:
         path: dict[str, Any],
         *,
         content: bytes | None = None,
+        form: Form | None = None,
     ) -> httpx.Response:
         if operation_id in self.excluded:
             raise Skip(f"uses excluded operation {operation_id}")
@@ -175,9 +212,19 @@ class Client:
             headers[SESSION_HEADER] = self.session
         if content is not None:
             headers["Content-Type"] = "application/json"
-        response = self._http.request(
-            operation.method, operation.url(**path), json=body, content=content, params=params, headers=headers
+        data, files = form or (None, None)
+        request = self._http.build_request(
+            operation.method,
+            operation.url(**path),
+            json=body,
+            content=content,
+            data=data,
+            files=files,
+            params=params,
+            headers=headers,
         )
+        request.read()  # a multipart body is a stream: read, so a Break can show what was sent
+        response = self._http.send(request)
         self.log.sent(operation)
         journal.record(operation_id, response.status_code, "workflow")
         return response
@@ -235,7 +282,7 @@ class Client:
             title, _, detail = str(error).partition("\n")
             cause = causes.cause(check, title.strip(), detail, response.status_code)
             raise self._break(check, f"{operation_id}: {error}", operation, response, cause) from None
-        if not 200 <= response.status_code < 300 or not response.content:
+        if not 200 <= response.status_code < 300 or not response.content or not _is_json(response):
             return
         body, status = response.json(), response.status_code
         query = {**operation.query_defaults, **(params or {})}
@@ -247,6 +294,10 @@ class Client:
             if problems:
                 cause = causes.cause(check, catalog.title(check), problems[0], status)
                 raise self._break(check, f"{operation_id}: " + "; ".join(problems), operation, response, cause)
+
+
+def _is_json(response: httpx.Response) -> bool:
+    return response.headers.get("content-type", "").split(";")[0].strip() == "application/json"
 
 
 @functools.cache

@@ -77,6 +77,7 @@ class Operation:
     # (provisionUser's blank names), which schema-valid data can break.
     business_rule_422: bool = False
     takes_body: bool = False
+    body_media_types: tuple[str, ...] = ()  # what the request body may be sent as
 
     @property
     def label(self) -> str:
@@ -186,6 +187,7 @@ class Contract:
             business_rule_400=self._business_rule_400(raw["responses"].get("400")),
             business_rule_422=self._business_rule_422(raw["responses"].get("422")),
             takes_body="requestBody" in raw,
+            body_media_types=tuple(self.resolve(raw.get("requestBody", {})).get("content", {})),
         )
 
     def _business_rule_422(self, response: Any) -> bool:

@@ -12,8 +12,9 @@ named under the check its break belongs to (a 500 is always `not_a_server_error`
   thread's deletion takes its runs;
 - ownership: another user cannot touch an action, share an assistant, or run in a thread they
   only take part in;
-- bodies_parsed_first: every operation with a body reads it before the key, as FastAPI does (a
-  400 for bytes it cannot decode, a 422 json_invalid for bad JSON, with no key at all);
+- bodies_parsed_first: every operation with a JSON body reads it before the key, as FastAPI does
+  (a 400 for bytes it cannot decode, a 422 json_invalid for bad JSON, with no key at all); one
+  that takes a form (the upload) never reads a body as JSON: without a key, it is a 401.
 - vector_store_files_checked: a file id in use is a 409, a path or a file a store does not hold
   is a 404 (a file is changed only through its own store), a soft-deleted store takes no file,
   and an admin cannot make a store for a user who does not exist, nor with an id too long to keep.
@@ -136,6 +137,9 @@ def bodies_parsed_first(world: World) -> None:
         if not operation.takes_body or operation.id in world.api.excluded:
             continue
         path = {name: f"{name}_contract" for name in operation.path_parameters}
+        if "application/json" not in operation.body_media_types:  # a form: a JSON body is no form at all
+            anonymous.send_raw(operation.id, UNDECODABLE, expect=401, **path)
+            continue
         anonymous.send_raw(operation.id, UNDECODABLE, expect=400, **path)
         anonymous.send_raw(operation.id, b'{"content": ', expect=422, **path)
 

@@ -4,6 +4,7 @@ without loading the suite."""
 
 from __future__ import annotations
 
+import mimetypes
 import secrets
 import string
 import time
@@ -90,3 +91,13 @@ def vectors_body(texts: list[str], vectors: list[list[float]], file_name: str = 
     ]
     file = {"file_id": file_id, "file_name": file_name, "file_path": path, "status": "completed", "meta_data": {}}
     return {"texts": texts, "vectors": vectors, "metadata": metadata, "file": file}
+
+
+def file_upload(
+    filename: str, data: bytes, purpose: str = "assistants", content_type: str | None = None
+) -> tuple[dict[str, str], dict[str, tuple[str, bytes, str]]]:
+    """An upload as the SDK's upload_file sends it, as httpx's `data` and `files`: the text part
+    `purpose`, and the part `file` named after the file, typed with Python's guess for its name
+    (application/octet-stream when there is none), unless `content_type` says otherwise."""
+    guessed = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    return {"purpose": purpose}, {"file": (filename, data, content_type or guessed)}

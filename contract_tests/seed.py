@@ -17,7 +17,15 @@ from typing import Any
 import httpx
 
 from contract_tests.client import Break, Client
-from contract_tests.sdk_bodies import MODEL, WEATHER_TOOL, message_body, run_body, vector_store_body, vectors_body
+from contract_tests.sdk_bodies import (
+    MODEL,
+    WEATHER_TOOL,
+    file_upload,
+    message_body,
+    run_body,
+    vector_store_body,
+    vectors_body,
+)
 
 PROBABILITY = 0.5
 
@@ -59,6 +67,9 @@ def _resources(c: Client, seeded: Seeded) -> None:
         run = _make(c, seeded, "createRun", "deleteRun", "run_id", run_body(assistant, thread))
         call = {"run_id": run, "tool_name": "get_weather", "function_args": {"city": "Paris"}}
         _make(c, seeded, "createAction", "deleteAction", "action_id", call)
+    file = c.call("uploadFile", form=file_upload("contract-seed.txt", b"A file for Schemathesis."), expect=201)["id"]
+    seeded.undo.append((c, "deleteFile", {"file_id": file}))
+    seeded.add("file_id", file)
     _vector_store(c, seeded)
 
 

@@ -1,9 +1,10 @@
 """Deterministic workflows: the official SDK's real flows over plain HTTP, against any server.
 Where Schemathesis explores, these walk the paths a client depends on, in order: a user and a key,
-a chat turn streamed to `[DONE]`, the tool-call loop, a cancel, paging, a vector store's life
-(vector_flows.py), another user kept out, and a cleanup that checks every delete. A server may
-answer a question in text where the mock would call a tool; that flow is then skipped ("no tool
-call offered"), not failed."""
+a chat turn streamed to `[DONE]`, the tool-call loop, a cancel, paging, a file uploaded and
+downloaded through its signed URL (file_flows.py), a vector store's life (vector_flows.py),
+another user kept out, and a cleanup that checks every delete. A server may answer a question in
+text where the mock would call a tool; that flow is then skipped ("no tool call offered"), not
+failed."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from collections.abc import Callable
 
 import httpx
 
-from contract_tests import intended, vector_flows
+from contract_tests import file_flows, intended, vector_flows
 from contract_tests.client import Break, Skip
 from contract_tests.sdk_bodies import MODEL, WEATHER_TOOL, message_body, run_body
 from contract_tests.world import (
@@ -27,6 +28,7 @@ from contract_tests.world import (
     require,
     revoke,
     turn_body,
+    upload,
 )
 
 
@@ -153,6 +155,7 @@ def cross_user(world: World) -> None:
         raise Skip("needs a second user: pass --admin-key so the suite can create one")
     c, assistant, thread, message, run = chat(world, "Private question")
     action = c.call("createAction", json={"run_id": run["id"], "tool_name": "get_weather", "function_args": {}})
+    file = upload(world, c, "contract-private.txt", b"Mine alone.")
     b, leak = world.other, "no_cross_user_access"  # every refusal below that does not come is a leak
     for operation_id, path in (
         ("getThread", {"thread_id": thread["id"]}),
@@ -167,6 +170,11 @@ def cross_user(world: World) -> None:
         ("deleteRun", {"run_id": run["id"]}),
         ("deleteThread", {"thread_id": thread["id"]}),
         ("deleteAssistant", {"assistant_id": assistant["id"]}),
+        ("getFile", {"file_id": file["id"]}),
+        ("getFileAsBase64", {"file_id": file["id"]}),
+        ("getFileSignedUrl", {"file_id": file["id"]}),
+        ("softDeleteFile", {"file_id": file["id"]}),
+        ("deleteFile", {"file_id": file["id"]}),
     ):
         b.call(operation_id, expect=DENIED, check=leak, **path)
     for operation_id, body in (
@@ -182,6 +190,7 @@ def cross_user(world: World) -> None:
     vector_flows.stores_kept_from(world, c, b, c.call("validateApiKey")["user_id"], leak)
     require(c.call("getThread", thread_id=thread["id"])["meta_data"] == {}, "another user changed the thread", leak)
     require(c.call("getRun", run_id=run["id"])["status"] == "queued", "another user changed the run", leak)
+    c.call("getFileSignedUrl", file_id=file["id"], check=leak)  # neither deleted nor soft-deleted by them
     # Driving the run names its thread: another thread is refused, whoever asks (the run is the credential).
     own = b.call("createThread", json={"meta_data": {}})
     b.call(
@@ -243,6 +252,7 @@ FLOWS: list[Callable[[World], None]] = [
     cancel_run,
     list_pages,
     vector_flows.vector_store,
+    *file_flows.FLOWS,  # an upload read back, signed and downloaded without a key
     cross_user,
     *intended.FLOWS,  # what the contract states as intended where the real server differs
     cleanup,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from contract_tests.client import Break, Client
-from contract_tests.sdk_bodies import MODEL, message_body, run_body
+from contract_tests.sdk_bodies import MODEL, file_upload, message_body, run_body
 
 DENIED = (403, 404)
 
@@ -74,6 +74,14 @@ def create(world: World, c: Client, operation: str, remove: str, read: str, key:
     """Call `operation`; cleanup will `remove` what it made and expect `read` to answer 404."""
     made = c.call(operation, json=json)
     world.undo.append((f"{operation} {made['id']}", lambda: delete(c, remove, read, **{key: made["id"]})))
+    return made
+
+
+def upload(world: World, c: Client, filename: str, data: bytes, **options: Any) -> Any:
+    """`uploadFile` as the SDK sends it (`options`: purpose, content_type); cleanup deletes the
+    file and expects `getFile` to answer 404."""
+    made = c.call("uploadFile", form=file_upload(filename, data, **options), expect=201)
+    world.undo.append((f"uploadFile {made['id']}", lambda: delete(c, "deleteFile", "getFile", file_id=made["id"])))
     return made
 
 

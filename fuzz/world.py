@@ -9,15 +9,23 @@ from typing import Any
 
 import httpx
 
-from contract_tests.sdk_bodies import MODEL, WEATHER_TOOL, message_body, run_body, vector_store_body, vectors_body
+from contract_tests.sdk_bodies import (
+    MODEL,
+    WEATHER_TOOL,
+    file_upload,
+    message_body,
+    run_body,
+    vector_store_body,
+    vectors_body,
+)
 from mock_server.spec import Operation, Resolver
 
 IDS_IN_BODIES = ("thread_id", "assistant_id", "run_id", "message_id", "user_id", "tool_id")
 
 
 def make(client: httpx.Client) -> dict[str, str]:
-    """A user with a key, an assistant, a thread with a message, a run, an action and a vector
-    store holding a file; their ids by the parameter names the contract gives them."""
+    """A user with a key, an assistant, a thread with a message, a run, an action, a file and a
+    vector store holding a file; their ids by the parameter names the contract gives them."""
 
     def post(path: str, body: dict[str, Any], status: int = 200) -> dict[str, Any]:
         response = client.post(path, json=body)
@@ -33,7 +41,13 @@ def make(client: httpx.Client) -> dict[str, str]:
     run = post("/v1/runs", run_body(assistant["id"], thread["id"]))
     action = post("/v1/actions", {"run_id": run["id"], "tool_name": "get_weather", "function_args": {}})
     store = post("/v1/vector-stores", vector_store_body("Fuzz"), 201)
-    stored = post(f"/v1/vector-stores/{store['id']}/vectors", vectors_body(["Fuzz"], [[1.0, 0.0, 0.0]]), 201)
+    post(
+        f"/v1/vector-stores/{store['id']}/vectors", vectors_body(["Fuzz"], [[1.0, 0.0, 0.0]]), 201
+    )  # the store holds a file (its file_id is the files one: fuzz has one id per name)
+    data, files = file_upload("fuzz.txt", b"A file to attack.")
+    file = client.post("/v1/uploads", data=data, files=files)
+    if file.status_code != 201:
+        raise RuntimeError(f"setting up: POST /v1/uploads answered {file.status_code}: {file.text[:300]}")
     return {
         "user_id": user["id"],
         "target_user_id": user["id"],
@@ -44,7 +58,7 @@ def make(client: httpx.Client) -> dict[str, str]:
         "run_id": run["id"],
         "action_id": action["id"],
         "vector_store_id": store["id"],
-        "file_id": stored["file"]["id"],
+        "file_id": file.json()["id"],
     }
 
 

@@ -44,6 +44,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     pace.add_argument(
         "--tokens-per-second", type=float, help="stream at a model's pace, e.g. 20 (the same as --stream-delay 0.05)"
     )
+    parser.add_argument(
+        "--signed-url-secret",
+        help="the secret download URLs are signed with (default: $MOCK_SIGNED_URL_SECRET, else one made from "
+        "--seed, else random)",
+    )
     parser.add_argument("--no-response-validation", action="store_true", help="skip checking responses")
     parser.add_argument(
         "--answer-from-examples",
@@ -72,6 +77,7 @@ LIMIT_HELP = {
     "max_sessions": "X-Mock-Session namespaces kept; the least recently used go first",
     "max_session_name_length": "characters of an X-Mock-Session name (422 beyond)",
     "max_body_bytes": "bytes of a request body (413 beyond)",
+    "max_file_bytes": "bytes of an uploaded file (413 beyond); files are kept in memory",
     "max_header_bytes": "bytes of a request line and headers (431 beyond)",
     "header_timeout": "seconds a request's headers may take to arrive (408 after)",
     "body_timeout": "seconds a request body may pause between chunks (408 after)",
@@ -96,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
             stream_delay=1 / args.tokens_per_second if args.tokens_per_second else args.stream_delay,
             validate_responses=False if args.no_response_validation else None,
             answer_from_examples=tuple(args.answer_from_examples) or None,
+            signed_url_secret=args.signed_url_secret,
             **{name: getattr(args, name) for name in LIMITS},
         )
         # Before the app is built and the banner printed: a port in use is said at once, alone.

@@ -17,6 +17,7 @@ from mock_server.control.handlers import ControlPlane, control_operations
 from mock_server.control.journal import JournalMiddleware, MemoryJournal
 from mock_server.engine.turns import Engine
 from mock_server.error_renderer import ERRORS, error_renderer
+from mock_server.file_signing import FileSettings, signing_secret
 from mock_server.handlers import EXAMPLE_ANSWERED, HANDLERS
 from mock_server.pipeline import DocsMiddleware, ReplyApp, Wiring, middlewares
 from mock_server.registry import bind, merge
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> MockApp:
         check=settings.validate_responses,
         shaped=frozenset(api_operations),
         refusal_check=AnswerCheck("Prefer", {"400": refused}),
+        files=FileSettings(signing_secret(settings.signed_url_secret, settings.seed), settings.max_file_bytes),
     )
     routes = RouteTable()
     routes.add(spec, "")

@@ -7,6 +7,12 @@ Python parses) are a 400 `There was an error parsing the body`. Everything else 
 (its schema, an empty body, a content type the operation does not take) comes after
 authentication, in request validation (validation.py), which reads what this stage left in the
 scope: the parsed JSON value, a form's fields and files, or the raw bytes.
+
+An operation that takes only a form (a multipart upload) is read as FastAPI reads a route with
+form fields: never as JSON, and as a form of either kind (multipart or urlencoded, whichever was
+sent). A body of another type, or none, is an empty form (its required parts are then
+missing, a 422 after authentication), and a multipart body its parser refuses is a 400, with
+Starlette's message where it has one (`Missing boundary in multipart.`).
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from typing import Any
 
 from connexion.middleware.abstract import RoutedAPI, RoutedMiddleware
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -29,6 +37,9 @@ RAW_BODY = "mock_server.raw_body"  # scope key: the bytes as sent (the journal k
 NOT_SENT: Any = type("NotSent", (), {"__repr__": lambda self: "NOT_SENT"})()
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 BODY_NOT_PARSED = "There was an error parsing the body"
+# What this Starlette says of a multipart body its parser cannot read, where the real server's
+# (0.41) lets the parser's error through to FastAPI, which answers BODY_NOT_PARSED.
+PARSER_FAILURES = frozenset({"Invalid multipart data."})
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,9 @@ async def parse_form(scope: Scope, raw: bytes) -> dict[str, Any]:
 
     try:
         form = await Request(scope, replay).form()
+    except (HTTPException, MultiPartException) as error:  # Starlette's refusals, said in its words
+        detail = getattr(error, "detail", None) or getattr(error, "message", "")
+        raise ApiError(400, BODY_NOT_PARSED if detail in PARSER_FAILURES else detail) from None
     except Exception:  # python-multipart's errors: a malformed form is unparsable, as in FastAPI
         raise ApiError(400, BODY_NOT_PARSED) from None
     fields: dict[str, Any] = {}
@@ -135,6 +149,7 @@ class BodyParseOperation:
         # Forms are parsed only for an operation that takes one, as FastAPI parses them only for
         # a route with form fields; any other body is kept as bytes (and refused by validation).
         self.forms = {mime for mime in consumes if mime in FORM_TYPES}
+        self.form_only = bool(consumes) and all(mime in FORM_TYPES for mime in consumes)
         self.limit = limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -146,7 +161,9 @@ class BodyParseOperation:
             mime, parameters = split_content_type(_header(scope, b"content-type"))
             if mime is not None:  # written canonically, so the validation stage reads the type as sent
                 _set_header(scope, b"content-type", "; ".join([mime, *(f"{k}={v}" for k, v in parameters.items())]))
-            if not raw:
+            if self.form_only:  # as a form route reads any body: a form of either kind, or an empty one
+                scope[PARSED_BODY] = await parse_form(scope, raw) if mime in FORM_TYPES else {}
+            elif not raw:
                 scope[PARSED_BODY] = NOT_SENT
             elif is_json(mime):
                 scope[PARSED_BODY] = parse_json(raw)

@@ -1,5 +1,6 @@
 """What a handler is given: the request's session (its store, ids, clock and scripted assistant),
-who is calling, and the app's engine settings. Handlers never reach for module-level state."""
+who is calling, the app's engine and files settings, and the base URL the request was sent to
+(for links the answer carries). Handlers never reach for module-level state."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from typing import Any
 from mock_server.auth import Principal
 from mock_server.engine.assistant import ScriptedAssistant
 from mock_server.engine.turns import Engine
+from mock_server.file_signing import FileSettings
 from mock_server.ids import Clock, IdFactory
 from mock_server.session import Session
 from mock_server.store import Store
 
 __all__ = ["Context", "Principal"]
+
+DEFAULT_FILES = FileSettings()  # a random secret, for contexts made without the app's settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +25,10 @@ class Context:
     session: Session
     principal: Principal | None  # None only on operations that authenticate otherwise
     engine: Engine
+    files: FileSettings = DEFAULT_FILES
+    # Scheme, host and root path, and `/__session__/NAME` for a named session: a URL built on it
+    # reaches this session again, from any client.
+    base_url: str = ""
 
     @property
     def store(self) -> Store:

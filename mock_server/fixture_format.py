@@ -5,8 +5,10 @@ row and the field, instead of loading and answering 500 to every read of it.
 A row's fields are those of its resource's create schema in the contract (the body the API would
 take for it: UserCreate, AssistantCreate…) and the fixture format's own (`own_fields`): `ref`
 names a row; `owner`, `participants`, `thread` and `assistant` point at other rows by ref or id,
-where the create schema takes ids (`BY_REF`). Rules and web pages belong to no resource: their fields are the
-format's alone. Any other field is refused, so a misspelt one is not silently ignored. Whether a
+where the create schema takes ids (`BY_REF`). Rules, web pages and files have no JSON create body
+(a file is uploaded as a form): their fields are the format's alone. A file's bytes are `text`,
+or the file at `path` (relative to the fixture file); its name's extension must be one the
+upload takes. Any other field is refused, so a misspelt one is not silently ignored. Whether a
 ref names a row is seeding.build_seed's to say, as it links the rows.
 """
 
@@ -16,13 +18,15 @@ import difflib
 import math
 import re
 from collections.abc import Iterable, Iterator
+from pathlib import PurePath
 from typing import Any
 
 from mock_server.auth import KEY_FORMAT, well_formed
 from mock_server.compiled import compile_schema
+from mock_server.file_types import SUPPORTED_TYPES, extension, type_of
 from mock_server.spec import Resolver
 
-SECTIONS = ("users", "vector_stores", "assistants", "threads", "messages", "rules", "web")
+SECTIONS = ("users", "vector_stores", "assistants", "threads", "messages", "rules", "web", "files")
 CREATE_SCHEMAS = {
     "users": "UserCreate",
     "assistants": "AssistantCreate",
@@ -60,6 +64,16 @@ def own_fields(schemas: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "threads": {"ref": _NAME, "owner": _NAME, "participants": {"type": "array", "items": _NAME}},
         # The role in any case, as MessageCreate takes it; checked lower-cased, as it is stored.
         "messages": {"thread": _NAME, "assistant": _NAME, "role": schemas["MessageRole"]},
+        # A file: its bytes from `path` (relative to the fixture file) or `text`, named `filename`
+        # (by default the path's file name), owned by `owner` (the admin by default).
+        "files": {
+            "id": schemas["FileResponse"]["properties"]["id"],
+            "owner": _NAME,
+            "filename": {**schemas["FileResponse"]["properties"]["filename"], "minLength": 1},
+            "purpose": schemas["FileUpload"]["properties"]["purpose"],
+            "path": _NAME,
+            "text": _TEXT,
+        },
         "rules": {
             "match": _TEXT,
             "reply": _TEXT,
@@ -175,10 +189,27 @@ def _format_problems(section: str, where: str, row: dict[str, Any]) -> Iterator[
             re.compile(row["match"])
         except re.error as error:
             yield f"{where}.match: {_show(row['match'])} is not a regular expression: {error}"
+    if section == "files":
+        yield from _file_problems(where, row)
     if section == "users" and isinstance(row.get("api_keys"), list):
         for number, key in enumerate(row["api_keys"]):
             if isinstance(key, str) and not well_formed(key):
                 yield f"{where}.api_keys[{number}]: {_show(key)} is not an API key: a key is {KEY_FORMAT}"
+
+
+def _file_problems(where: str, row: dict[str, Any]) -> Iterator[str]:
+    """A file row's bytes come from one place, and its name is one the upload would take."""
+    if ("path" in row) == ("text" in row):
+        yield f"{where}: give the file's bytes as `path` (relative to the fixture file) or as `text`, one of the two"
+    name = row.get("filename")
+    if name is None and isinstance(row.get("path"), str):
+        name = PurePath(row["path"]).name
+    if name is None:
+        yield f"{where}.filename: missing, and required with `text`"
+    elif isinstance(name, str) and type_of(name) is None:
+        kind = f"extension {extension(name)!r}" if extension(name) else "name, which has no extension,"
+        types = ", ".join(SUPPORTED_TYPES)
+        yield f"{where}.filename: {_show(name)} is not a file the API takes: its {kind} is none of {types}"
 
 
 def _said(where: str, error: Any, fields: dict[str, Any]) -> Iterator[str]:

@@ -33,6 +33,7 @@ import dataclasses
 import functools
 import logging
 from typing import Any
+from urllib.parse import quote
 
 import anyio
 from connexion.middleware.abstract import RoutedAPI, RoutedMiddleware
@@ -47,9 +48,10 @@ from starlette.types import Receive, Scope, Send
 
 from mock_server.bodies import NOT_SENT, PARSED_BODY, BodyParseMiddleware
 from mock_server.checking import AnswerCheck
-from mock_server.context import Context
+from mock_server.context import DEFAULT_FILES, Context
 from mock_server.control.journal import FAULT
 from mock_server.control.shaping import abort_of, damaged, shaping_for
+from mock_server.file_signing import FileSettings
 from mock_server.registry import Binding
 from mock_server.rendering import to_response
 from mock_server.reply import Reply
@@ -61,6 +63,7 @@ from mock_server.seam import (
 )
 from mock_server.security import SESSION_HEADER, session_name
 from mock_server.session import Sessions
+from mock_server.session_path import PREFIX as SESSION_PREFIX
 from mock_server.session_path import SessionPathMiddleware
 from mock_server.validation import QUERY
 
@@ -130,10 +133,12 @@ class Wiring:
         check: bool,
         shaped: frozenset[str] = frozenset(),
         refusal_check: AnswerCheck | None = None,
+        files: FileSettings = DEFAULT_FILES,
     ) -> None:
         self.bindings = bindings
         self.sessions = sessions
         self.engine = engine
+        self.files = files
         self.check = check
         self.shaped = shaped
         self.refusal_check = refusal_check
@@ -190,15 +195,18 @@ class OperationApp:
         return to_response(reply)
 
     async def _context(self, scope: Scope) -> Context:
+        wiring = self.wiring
         token = scope.get("extensions", {}).get("connexion_context", {}).get("token_info")
         if token is not None:
-            return Context(token["session"], token["principal"], self.wiring.engine)
-        # An operation that authenticates otherwise (a completion, through its run): a session that
-        # does not exist holds nothing to find, so it is not made, only looked at as the seed makes it.
-        sessions = self.wiring.sessions
+            session = token["session"]
+            return Context(session, token["principal"], wiring.engine, wiring.files, base_url(scope, session.name))
+        # An operation that authenticates otherwise (a completion through its run, a download through
+        # its signature): a session that does not exist holds nothing to find, so it is not made,
+        # only looked at as the seed makes it.
+        sessions = wiring.sessions
         name = session_name(sessions, header(scope, SESSION_HEADER))
         session = sessions.peek(name) or await sessions.fresh(name)
-        return Context(session, None, self.wiring.engine)
+        return Context(session, None, wiring.engine, wiring.files, base_url(scope, name))
 
 
 LARGE_REPLY_ITEMS = 2_000
@@ -206,6 +214,18 @@ LARGE_REPLY_ITEMS = 2_000
 
 def _large(body: Any) -> bool:
     return isinstance(body, list) and len(body) > LARGE_REPLY_ITEMS
+
+
+def base_url(scope: Scope, session: str) -> str:
+    """The URL the request was sent to, up to the API's paths: scheme, Host (else the server's
+    address) and root path, and the session as a `/__session__/NAME` path, so that a link built
+    on it reaches this session again, from a client that sends no X-Mock-Session."""
+    host = header(scope, "host")
+    if host is None:
+        address, port = scope.get("server") or ("127.0.0.1", 80)
+        host = f"{address}:{port}"
+    url = f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}"
+    return f"{url}{SESSION_PREFIX}{quote(session, safe='')}" if session else url
 
 
 def header(scope: Scope, name: str) -> str | None:

@@ -3,12 +3,14 @@ and the fixture loader. Keys starting with `_` are private state, never sent."""
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from mock_server.ids import Clock, IdFactory, iso_instant
 
 Row = dict[str, Any]
 RUN_LIFETIME_SECONDS = 3600
+FILE_LIFETIME_SECONDS = 3600  # an upload's expires_at: an hour on (the platform's purge daemon reads it)
 
 
 def public(row: Row) -> Row:
@@ -169,6 +171,34 @@ def new_action(ids: IdFactory, clock: Clock, body: Row) -> Row:
         "function_args": dict(body.get("function_args") or {}),
         "result": None,
     }
+
+
+def new_file(
+    ids: IdFactory, clock: Clock, user_id: str, upload: Row, *, mime_type: str, file_id: str | None = None
+) -> Row:
+    """A stored file: its metadata as the upload answers it (timestamps in whole seconds, as the
+    real server's database keeps them) and, private, its owner, type, soft-deletion and bytes
+    (base64 text: a row stays JSON, and the base64 operation answers it as it is)."""
+    data: bytes = upload["data"]
+    now = clock.now()
+    return {
+        "id": file_id or ids.new("file"),
+        "object": "file",
+        "bytes": len(data),
+        "created_at": _seconds(clock, now),
+        "expires_at": _seconds(clock, now + FILE_LIFETIME_SECONDS),
+        "filename": upload["filename"],
+        "purpose": upload["purpose"],
+        "status": "uploaded",
+        "_user_id": user_id,
+        "_mime_type": mime_type,
+        "_deleted_at": None,
+        "_content": base64.b64encode(data).decode("ascii"),
+    }
+
+
+def _seconds(clock: Clock, seconds: int) -> str:
+    return clock.iso(seconds).partition(".")[0]
 
 
 # Runs waiting for something (a turn, tool output), which expire when their hour is up.

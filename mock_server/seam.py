@@ -41,7 +41,7 @@ from starlette.datastructures import Headers
 from starlette.routing import compile_path, get_route_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from mock_server.bodies import split_content_type
+from mock_server.bodies import FORM_TYPES, split_content_type
 from mock_server.spec import METHODS
 
 _NAMED_GROUP = re.compile(r"\(\?P<\w+>")
@@ -205,6 +205,10 @@ class LeanRequestValidationOperation:
         }
         self.accepted = MediaTypeDict([(mime, True) for mime in self.consumes])  # wildcards match too
         self.body_for = MediaTypeDict(list(self.bodies.items()))
+        # A form-only operation read a body of any other type as a form, or an empty one
+        # (bodies.py): it is validated as its form is, as FastAPI does, not refused for its type.
+        forms = [mime for mime in self.consumes if mime in FORM_TYPES]
+        self.empty_form = self.bodies.get(forms[0]) if forms and len(forms) == len(self.consumes) else None
         self.found: dict[str, Any] = {}  # media type sent -> (validator, schema) or None, as resolved
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -214,9 +218,12 @@ class LeanRequestValidationOperation:
             mime = mime or self.consumes[0]  # no Content-Type: read as the first the operation takes
             found = self.found.get(mime, _MISSING)
             if found is _MISSING:
-                if not self.accepted.get(mime):
+                if self.accepted.get(mime):
+                    found = self.body_for.get(mime)
+                elif self.empty_form is not None:
+                    found = self.empty_form
+                else:
                     raise UnsupportedMediaTypeProblem(detail=f"Invalid Content-type ({mime}), expected {self.consumes}")
-                found = self.body_for.get(mime)
                 if len(self.found) < 64:  # remembers the few types clients send, not every one tried
                     self.found[mime] = found
             if found is not None:

@@ -1,5 +1,5 @@
 """Seed data: the admin user and key, and fixture rows (users, keys, vector stores, assistants,
-threads, messages), rules and web pages from a YAML or JSON file. Each row is checked as the file is loaded
+threads, messages, files), rules and web pages from a YAML or JSON file. Each row is checked as the file is loaded
 (fixture_format.py), then the rows are linked (a ref that names no row, or two rows, is refused)
 and resolved once at start; every session is filled with copies of them (see session.py)."""
 
@@ -17,10 +17,12 @@ import yaml
 from mock_server.auth import KEY_FORMAT, PREFIX_LENGTH, new_key, well_formed
 from mock_server.engine.assistant import Rule, rule_from_fixture
 from mock_server.engine.web import WebPage, page_from_fixture
+from mock_server.file_types import type_of
 from mock_server.fixture_format import SECTIONS, RowCheck
 from mock_server.ids import Clock, IdFactory
 from mock_server.records import (
     new_assistant,
+    new_file,
     new_message,
     new_thread,
     new_user,
@@ -107,9 +109,23 @@ def load_fixture_file(path: Path, spec: dict[str, Any]) -> dict[str, Any]:
                 problems += check.problems(section, index, row)
             else:
                 problems.append(f"{section}[{index}]: expected a mapping of fields, got {_kind(row)}")
+    problems += _resolve_file_paths(data, path.parent)
     if problems:
         raise FixtureError([f"{path}: {problem}" for problem in problems])
     return data
+
+
+def _resolve_file_paths(data: dict[str, Any], folder: Path) -> list[str]:
+    """Each file row's `path`, made absolute from the fixture file's folder (so the seed reads the
+    same file wherever the mock is started); a path that names no file is a problem."""
+    problems = []
+    for index, row in enumerate(data.get("files") or []):
+        if isinstance(row, dict) and isinstance(row.get("path"), str):
+            resolved = (folder / row["path"]).resolve()
+            if not resolved.is_file():
+                problems.append(f"files[{index}].path: no file at {resolved}")
+            row["path"] = str(resolved)
+    return problems
 
 
 def _yaml_problem(error: yaml.YAMLError) -> str:
@@ -152,9 +168,10 @@ class _Linker:
                 "assistants",
                 "threads",
                 "messages",
+                "files",
             )
         }
-        sections = ("users", "vector_stores", "assistants", "threads")
+        sections = ("users", "vector_stores", "assistants", "threads", "files")
         self.names: dict[str, dict[str, tuple[str, str]]] = {section: {} for section in sections}
         self.given: dict[str, list[str]] = {section: [] for section in self.names}  # the refs and ids written
         self.prefixes: dict[str, str] = {}  # a key's prefix (its row's id) -> which key has it
@@ -192,6 +209,28 @@ class _Linker:
             self.prefixes[row["id"]] = where
             self.tables["api_keys"].append(row)
         return minted
+
+    def file(self, where: str, item: Row, admin_id: str) -> None:
+        """A file row, as the admin's (or its `owner`'s) upload of `text` or of the file at `path`
+        (made absolute by load_fixture_file; relative to the working folder otherwise)."""
+        owner = self.link("users", item.get("owner", admin_id), f"{where}.owner")
+        try:
+            data = item["text"].encode() if "text" in item else Path(item["path"]).read_bytes()
+        except OSError as error:
+            self.problems.append(f"{where}.path: cannot be read: {error.strerror or error}")
+            return
+        filename = item.get("filename") or Path(item["path"]).name
+        mime = type_of(filename)
+        if mime is None:
+            self.problems.append(f"{where}.filename: {filename!r} is not a file the API takes")
+            return
+        upload = {"filename": filename, "purpose": item.get("purpose", "assistants"), "data": data}
+        row = new_file(self.ids, self.clock, owner, upload, mime_type=mime, file_id=item.get("id"))  # type: ignore[arg-type]
+        if row["id"] in self.names["files"]:  # two rows under one id: the store would hold one of them
+            self.problems.append(f"{where}.id: {row['id']!r} already names {self.names['files'][row['id']][1]}")
+            return
+        self.tables["files"].append(row)
+        self.name("files", where, row, item)
 
     def build(self, fixtures: dict[str, Any]) -> Seed:
         users = [(f"users[{i}]", user) for i, user in enumerate(fixtures.get("users") or [])]
@@ -257,6 +296,8 @@ class _Linker:
                 fields["assistant_id"] = self.link("assistants", item["assistant"], f"{where}.assistant")
             role = str(item.get("role") or "user").lower()  # any case is taken, and kept lower-case
             self.tables["messages"].append(new_message(self.ids, self.clock, fields, role=role))
+        for i, item in enumerate(fixtures.get("files") or []):
+            self.file(f"files[{i}]", item, admin_id)
 
         for name, rows in self.tables.items():  # e.g. two files of a store with one file_id
             taken = [row["id"] for row in rows]

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from mock_server.auth import KEY_FORMAT, well_formed
+from mock_server.file_signing import DEFAULT_MAX_FILE_BYTES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -51,6 +52,10 @@ class Settings:
     max_sessions: int = 1_000
     max_session_name_length: int = 128
     max_body_bytes: int = 10 * 1024 * 1024
+    # An uploaded file's size (413 beyond it): the mock keeps every file's bytes in memory.
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    # The secret signed download URLs are signed with; None: one made from the seed, else random.
+    signed_url_secret: str | None = None
     # The HTTP server's limits (serving.py): a request's head (431 beyond), the seconds a head may
     # take to arrive (408) and a body may pause between chunks (408), an idle keep-alive's
     # seconds, and open connections (503 beyond).
@@ -100,6 +105,7 @@ ENVIRONMENT: dict[str, type] = {
     "max_sessions": int,
     "max_session_name_length": int,
     "max_body_bytes": int,
+    "max_file_bytes": int,
     "max_header_bytes": int,
     "header_timeout": float,
     "body_timeout": float,
@@ -108,6 +114,7 @@ ENVIRONMENT: dict[str, type] = {
     "max_journal_entries": int,
     "max_journal_body_bytes": int,
     "max_store_vectors": int,
+    "signed_url_secret": str,
 }
 # Limits and their CLI flags (`--max-body-bytes` …): each must be positive.
 LIMITS = tuple(name for name in ENVIRONMENT if name.startswith(("max_", "header_", "body_", "keep_")))

@@ -100,6 +100,13 @@ SDK_RESPONSE_MODEL: dict[str, str | None] = {
     "updateVectorStoreFileStatus": "VectorStoreFileRead",
     "addVectorStoreVectors": None,  # it validates the answer's `file` alone (tests/sdk/test_sdk_vector_stores.py)
     "searchVectorStore": None,  # raw hits
+    "uploadFile": "FileResponse",
+    "getFile": "FileResponse",
+    "deleteFile": None,  # the SDK reads `deleted` from the raw JSON
+    "softDeleteFile": None,
+    "getFileSignedUrl": None,  # the SDK reads `signed_url` from the raw JSON
+    "getFileAsBase64": None,  # the SDK reads `base64` from the raw JSON
+    "downloadFile": None,  # the SDK has no method for it: a client follows the signed URL
 }
 
 

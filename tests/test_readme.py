@@ -118,3 +118,17 @@ def test_the_vector_store_fixture_example_seeds_a_store_the_assistant_answers_fr
         == 'I searched the vector store "Handbook" and found this in refunds.md: "Refunds are paid within 14 days."'
     )
     assert client.get(f"/v1/vector-stores/{store_id}", headers=headers).json()["file_count"] == 1
+
+
+def test_the_files_upload_example_runs_against_the_mock(tmp_path):
+    (script,) = [block for block in blocks("bash") if "/v1/uploads" in block]
+    (tmp_path / "notes.txt").write_text("Ship on Friday.\n", encoding="utf-8")
+    app = create_app(Settings(admin_key=ADMIN_KEY, seed=1))
+    with serve(app) as base_url:
+        env = {**os.environ, "ENTITIES_BASE_URL": base_url, "ENTITIES_API_KEY": ADMIN_KEY}
+        done = subprocess.run(
+            ["bash", "-e", "-c", script], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+        )
+    assert done.returncode == 0, done.stderr
+    made = json.loads(done.stdout)
+    assert (made["filename"], made["purpose"], made["bytes"]) == ("notes.txt", "assistants", 16)

@@ -26,6 +26,7 @@ READ_SCHEMAS = {
     "messages": "MessageRead",
     "runs": "Run",
     "actions": "ActionRead",
+    "files": "FileResponse",
     "vector_stores": "VectorStoreRead",
     "vector_store_files": "VectorStoreFileRead",
     # The scratchpads and the web tools' page cache are the mock's own rows: no contract schema.

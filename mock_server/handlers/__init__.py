@@ -9,6 +9,7 @@ from mock_server.handlers import (
     api_keys,
     assistants,
     completions,
+    files,
     messages,
     runs,
     service,
@@ -32,6 +33,7 @@ HANDLERS = merge(
         completions,
         service,
         tools,
+        files,
         vector_stores,
     )
 )

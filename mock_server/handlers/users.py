@@ -72,6 +72,8 @@ async def _erase(ctx: Context, user_id: str) -> None:
     store = ctx.store
     for key in await store.api_keys.of_user(user_id):
         await store.api_keys.remove(key["id"])
+    for file in await store.files.of_user(user_id):  # the real server's files.user_id cascades
+        await store.files.remove(file["id"])
     for run in await store.runs.of_user(user_id):
         await store.remove_run(run["id"])
     for thread in await store.threads.owned_by(user_id):

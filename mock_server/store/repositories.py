@@ -191,6 +191,16 @@ class VectorStoreFiles(Repository):
         return page.rows[0] if page.rows else None
 
 
+class Files(Repository):
+    """Uploaded files, with their bytes; by owner, for a user's erasure."""
+
+    TABLE = "files"
+    INDEXES = (Index("user", ("_user_id",)),)
+
+    async def of_user(self, user_id: str) -> list[Row]:
+        return await self._collect("user", user_id)
+
+
 class Store:
     """One session's state: a repository per resource, over one backend."""
 
@@ -206,6 +216,7 @@ class Store:
         "web_pages": WebPages,
         "vector_stores": VectorStores,
         "vector_store_files": VectorStoreFiles,
+        "files": Files,
     }
 
     def __init__(self, backend: Backend) -> None:
@@ -220,6 +231,7 @@ class Store:
         self.web_pages = WebPages(backend)
         self.vector_stores = VectorStores(backend)
         self.vector_store_files = VectorStoreFiles(backend)
+        self.files = Files(backend)
 
     def repository(self, name: str) -> Repository:
         return getattr(self, name)

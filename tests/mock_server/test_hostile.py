@@ -15,7 +15,17 @@ from mock_server.store.memory import run_now
 from tests.live_server import serve
 from tests.mock_server.conftest import ADMIN_KEY, message_body
 
-SAMPLE = ("createMessage", "updateThreadMetadata", "createAction", "updateRunFields", "createAssistant", "getRun")
+SAMPLE = (
+    "createMessage",
+    "updateThreadMetadata",
+    "createAction",
+    "updateRunFields",
+    "createAssistant",
+    "getRun",
+    "uploadFile",
+    "downloadFile",
+    "getFileSignedUrl",
+)
 
 
 @pytest.fixture
