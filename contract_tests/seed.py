@@ -68,7 +68,7 @@ def _resources(c: Client, seeded: Seeded) -> None:
         call = {"run_id": run, "tool_name": "get_weather", "function_args": {"city": "Paris"}}
         _make(c, seeded, "createAction", "deleteAction", "action_id", call)
     file = c.call("uploadFile", form=file_upload("contract-seed.txt", b"A file for Schemathesis."), expect=201)["id"]
-    seeded.undo.append((c, "deleteFile", {"file_id": file}))
+    seeded.undo.append((c, "deleteFile", {"file_id": file}, {}))
     seeded.add("file_id", file)
     _vector_store(c, seeded)
 
