@@ -13,6 +13,7 @@ from mock_server.engine.turns import Engine
 from mock_server.file_signing import FileSettings
 from mock_server.ids import Clock, IdFactory
 from mock_server.session import Session
+from mock_server.session_path import request_base_url
 from mock_server.store import Store
 
 __all__ = ["Context", "Principal"]
@@ -26,9 +27,14 @@ class Context:
     principal: Principal | None  # None only on operations that authenticate otherwise
     engine: Engine
     files: FileSettings = DEFAULT_FILES
-    # Scheme, host and root path, and `/__session__/NAME` for a named session: a URL built on it
-    # reaches this session again, from any client.
-    base_url: str = ""
+    scope: Any = None  # the request's ASGI scope, read only by `base_url`
+
+    @property
+    def base_url(self) -> str:
+        """Scheme, host and root path, and `/__session__/NAME` for a named session: a URL built on
+        it reaches this session again, from any client. Built when asked (only signed URLs need
+        it), not for every request."""
+        return request_base_url(self.scope, self.session.name) if self.scope is not None else ""
 
     @property
     def store(self) -> Store:

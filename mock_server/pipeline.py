@@ -33,7 +33,6 @@ import dataclasses
 import functools
 import logging
 from typing import Any
-from urllib.parse import quote
 
 import anyio
 from connexion.middleware.abstract import RoutedAPI, RoutedMiddleware
@@ -63,7 +62,6 @@ from mock_server.seam import (
 )
 from mock_server.security import SESSION_HEADER, session_name
 from mock_server.session import Sessions
-from mock_server.session_path import PREFIX as SESSION_PREFIX
 from mock_server.session_path import SessionPathMiddleware
 from mock_server.validation import QUERY
 
@@ -199,14 +197,14 @@ class OperationApp:
         token = scope.get("extensions", {}).get("connexion_context", {}).get("token_info")
         if token is not None:
             session = token["session"]
-            return Context(session, token["principal"], wiring.engine, wiring.files, base_url(scope, session.name))
+            return Context(session, token["principal"], wiring.engine, wiring.files, scope)
         # An operation that authenticates otherwise (a completion through its run, a download through
         # its signature): a session that does not exist holds nothing to find, so it is not made,
         # only looked at as the seed makes it.
         sessions = wiring.sessions
         name = session_name(sessions, header(scope, SESSION_HEADER))
         session = sessions.peek(name) or await sessions.fresh(name)
-        return Context(session, None, wiring.engine, wiring.files, base_url(scope, name))
+        return Context(session, None, wiring.engine, wiring.files, scope)
 
 
 LARGE_REPLY_ITEMS = 2_000
@@ -214,18 +212,6 @@ LARGE_REPLY_ITEMS = 2_000
 
 def _large(body: Any) -> bool:
     return isinstance(body, list) and len(body) > LARGE_REPLY_ITEMS
-
-
-def base_url(scope: Scope, session: str) -> str:
-    """The URL the request was sent to, up to the API's paths: scheme, Host (else the server's
-    address) and root path, and the session as a `/__session__/NAME` path, so that a link built
-    on it reaches this session again, from a client that sends no X-Mock-Session."""
-    host = header(scope, "host")
-    if host is None:
-        address, port = scope.get("server") or ("127.0.0.1", 80)
-        host = f"{address}:{port}"
-    url = f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}"
-    return f"{url}{SESSION_PREFIX}{quote(session, safe='')}" if session else url
 
 
 def header(scope: Scope, name: str) -> str | None:

@@ -9,7 +9,8 @@ if the header had been sent. A header sent as well is replaced by the path's ses
 
 from __future__ import annotations
 
-from urllib.parse import unquote
+from typing import Any
+from urllib.parse import quote, unquote
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -33,3 +34,15 @@ class SessionPathMiddleware:
             if not scope["path"]:
                 scope["path"] = "/"
         await self.app(scope, receive, send)
+
+
+def request_base_url(scope: Any, session: str) -> str:
+    """The URL the request was sent to, up to the API's paths: scheme, Host (else the server's
+    address) and root path, and the session as a `/__session__/NAME` path, so that a link built
+    on it reaches this session again, from a client that sends no X-Mock-Session."""
+    host = next((v.decode("latin-1") for k, v in scope["headers"] if k.lower() == b"host"), None)
+    if host is None:
+        address, port = scope.get("server") or ("127.0.0.1", 80)
+        host = f"{address}:{port}"
+    url = f"{scope.get('scheme', 'http')}://{host}{scope.get('root_path', '')}"
+    return f"{url}{PREFIX}{quote(session, safe='')}" if session else url
