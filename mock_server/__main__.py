@@ -19,6 +19,9 @@ from mock_server.registry import StartupError
 from mock_server.seeding import FixtureError
 from mock_server.serving import listen, raise_file_limit, server_config
 from mock_server.settings import CHECKED, DEFAULT_FIXTURES, ENVIRONMENT, LIMITS, Settings, SettingsError, problem
+from mock_server.store.protocol import StoreUnavailable
+from mock_server.store.redis_connection import describe
+from mock_server.workers import serve_workers
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -48,6 +51,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--signed-url-secret",
         help="the secret download URLs are signed with (default: $MOCK_SIGNED_URL_SECRET, else one made from "
         "--seed, else random)",
+    )
+    parser.add_argument(
+        "--store",
+        help="where the state lives: memory (default, this process), or a Redis URL redis://HOST:PORT/DB that "
+        "replicas share (also $MOCK_STORE; needs the redis extra)",
+    )
+    parser.add_argument(
+        "--workers", type=int, help="processes serving, sharing one --store redis://… (default: 1; also $MOCK_WORKERS)"
     )
     parser.add_argument("--no-response-validation", action="store_true", help="skip checking responses")
     parser.add_argument(
@@ -103,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
             validate_responses=False if args.no_response_validation else None,
             answer_from_examples=tuple(args.answer_from_examples) or None,
             signed_url_secret=args.signed_url_secret,
+            store=args.store,
+            workers=args.workers,
             **{name: getattr(args, name) for name in LIMITS},
         )
         # Before the app is built and the banner printed: a port in use is said at once, alone.
@@ -116,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"mock_server: cannot start: … and {len(error.problems) - MAX_PROBLEMS} more problems", file=sys.stderr
             )
         return 2
-    except (StartupError, SettingsError, OSError) as error:
+    except (StartupError, SettingsError, StoreUnavailable, OSError) as error:
         print(f"mock_server: cannot start: {error}", file=sys.stderr)
         return 2
     port = sockets[0].getsockname()[1]  # the one the system picked, for --port 0
@@ -124,10 +137,18 @@ def main(argv: list[str] | None = None) -> int:
     base_url = f"http://{host}:{port}"
     print(f"Entities API mock on {base_url}  (API docs: {base_url}/docs/)", flush=True)
     print(f"Admin API key: {app.mock.seed.admin_key}", flush=True)
+    if settings.shared:
+        print(f"Store: {describe(settings.store)}, {settings.workers} worker(s)", flush=True)
     print(f"  export ENTITIES_BASE_URL={base_url} ENTITIES_API_KEY={app.mock.seed.admin_key}", flush=True)
     keep_pauses_short()  # the store keeps every row: collections must not walk it (see collector.py)
     raise_file_limit()
-    uvicorn.Server(server_config(app, settings, log_level=args.log_level)).run(sockets=sockets)
+
+    def serve() -> None:
+        uvicorn.Server(server_config(app, settings, log_level=args.log_level)).run(sockets=sockets)
+
+    if settings.workers > 1:
+        return serve_workers(settings.workers, serve)
+    serve()
     return 0
 
 

@@ -5,6 +5,7 @@ composition root: it reads the contract and the fixtures, binds every operation 
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,8 @@ from connexion.resolver import Resolver as Resolver_
 
 from mock_server.checking import AnswerCheck
 from mock_server.control.handlers import ControlPlane, control_operations
-from mock_server.control.journal import JournalMiddleware, MemoryJournal
+from mock_server.control.journal import Journal, JournalMiddleware, MemoryJournal
+from mock_server.control.redis_journal import RedisJournal
 from mock_server.engine.turns import Engine
 from mock_server.error_renderer import ERRORS, error_renderer
 from mock_server.file_signing import FileSettings, signing_secret
@@ -26,8 +28,11 @@ from mock_server.security import SESSION_HEADER, api_key_security
 from mock_server.seeding import Seed, build_seed, load_fixture_file
 from mock_server.session import Sessions
 from mock_server.settings import CONTROL_SPEC_PATH, Settings
+from mock_server.shared_sessions import SharedSessions
 from mock_server.spec import Resolver, load_spec, operations
 from mock_server.store import MemoryBackend
+from mock_server.store.redis_connection import RedisConnection
+from mock_server.store.redis_startup import store_basis
 from mock_server.validation import VALIDATORS
 
 
@@ -64,16 +69,19 @@ def create_app(settings: Settings | None = None) -> MockApp:
     control_spec = load_spec(CONTROL_SPEC_PATH)
     api_operations = operations(spec)
     fixtures = load_fixture_file(settings.fixtures, spec) if settings.fixtures else {}
-    seed = build_seed(fixtures, settings.seed, settings.admin_key, source=settings.fixtures or "fixtures")
-    sessions = Sessions(
-        seed,
-        lambda _name: MemoryBackend(),
-        seed_value=settings.seed,
-        max_sessions=settings.max_sessions,
-        max_name_length=settings.max_session_name_length,
-    )
+    # On a shared store replicas build the same fixture rows (and minted admin key) from its basis.
+    basis = store_basis(settings.store, settings.seed) if settings.shared else settings.seed
+    seed = build_seed(fixtures, basis, settings.admin_key, source=settings.fixtures or "fixtures")
+    limits = {"max_sessions": settings.max_sessions, "max_name_length": settings.max_session_name_length}
+    journal: Journal
+    if settings.shared:
+        conn = RedisConnection(settings.store)
+        sessions: Sessions = SharedSessions(seed, conn, seed_value=settings.seed, **limits)
+        journal = RedisJournal(conn, settings.max_journal_entries)
+    else:
+        sessions = Sessions(seed, lambda _name: MemoryBackend(), seed_value=settings.seed, **limits)
+        journal = MemoryJournal(settings.max_journal_entries)
     resolve = Resolver(spec)
-    journal = MemoryJournal(settings.max_journal_entries)
     control = ControlPlane(
         sessions, journal, api_operations, {name: resolve(s) for name, s in spec["components"]["schemas"].items()}
     )
@@ -86,11 +94,13 @@ def create_app(settings: Settings | None = None) -> MockApp:
     wiring = Wiring(
         bindings,
         sessions,
-        Engine(delay=settings.stream_delay, max_store_vectors=settings.max_store_vectors),
+        Engine(
+            delay=settings.stream_delay, max_store_vectors=settings.max_store_vectors, **_shared_secret(basis, settings)
+        ),
         check=settings.validate_responses,
         shaped=frozenset(api_operations),
         refusal_check=AnswerCheck("Prefer", {"400": refused}),
-        files=FileSettings(signing_secret(settings.signed_url_secret, settings.seed), settings.max_file_bytes),
+        files=FileSettings(signing_secret(settings.signed_url_secret, basis), settings.max_file_bytes),
     )
     routes = RouteTable()
     routes.add(spec, "")
@@ -131,3 +141,10 @@ def create_app(settings: Settings | None = None) -> MockApp:
 
 
 CONTROL_BASE_PATH = "/__mock__"
+
+
+def _shared_secret(basis: int | None, settings: Settings) -> dict[str, str]:
+    """Replicas sign the sandbox and computer tickets alike: a secret made from the store's basis."""
+    if not settings.shared:
+        return {}
+    return {"token_secret": hashlib.sha256(f"entities-mock ticket secret {basis}".encode()).hexdigest()}

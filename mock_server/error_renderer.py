@@ -21,6 +21,7 @@ from mock_server.errors import ApiError, RequestValidationFailed, validation_ite
 from mock_server.pipeline import Wiring, header
 from mock_server.reply import Reply
 from mock_server.seam import RouteTable
+from mock_server.store.protocol import StoreUnavailable
 
 logger = logging.getLogger("mock_server")
 
@@ -52,6 +53,9 @@ def error_reply(error: Exception, scope: Scope, routes: RouteTable) -> Reply:
             headers["Allow"] = ", ".join(routes.allowed(scope["path"]))
         detail = {404: "Not Found", 405: "Method Not Allowed"}.get(error.status_code, error.detail)
         return Reply(error.status_code, {"detail": detail}, headers=headers)
+    if isinstance(error, StoreUnavailable):  # the shared store went away: documented, retryable
+        logger.warning("%s", error)
+        return Reply(503, {"detail": str(error)})
     if isinstance(error, ContractBreach):
         logger.error("response does not conform to openapi.yaml: %s", error.detail)
         return Reply(500, {"detail": f"Mock response does not conform to the contract: {error.detail}"})
@@ -85,6 +89,7 @@ def error_renderer(wiring: Wiring, routes: RouteTable) -> Any:
 
 ERRORS: tuple[type[Exception], ...] = (
     ApiError,
+    StoreUnavailable,
     RequestValidationFailed,
     ContractBreach,
     UnsupportedMediaTypeProblem,

@@ -204,6 +204,8 @@ class OperationApp:
         sessions = wiring.sessions
         name = session_name(sessions, header(scope, SESSION_HEADER))
         session = sessions.peek(name) or await sessions.fresh(name)
+        if sessions.shared:  # another replica may have reset it
+            session = await sessions.refresh(session)
         return Context(session, None, wiring.engine, wiring.files, scope)
 
 

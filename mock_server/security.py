@@ -40,6 +40,8 @@ def session_name(sessions: Sessions, value: str | None) -> str:
 async def authenticated(sessions: Sessions, key: str | None, session: str | None) -> tuple[Principal, Session]:
     name = session_name(sessions, session)
     existing = sessions.peek(name)
+    if sessions.shared:  # made, reset or changed by another replica: as the shared store says
+        existing = await sessions.refresh(existing) if existing is not None else await sessions.existing(name)
     if existing is not None:
         store = existing.store
         principal = await authenticate(key, api_key=store.api_keys.get, user=store.users.get, now=existing.clock.now())
@@ -63,7 +65,10 @@ async def seeded_admin(sessions: Sessions, key: str | None, session: str | None)
     if not hmac.compare_digest(key.encode("utf-8", "surrogatepass"), admin_key.encode()):
         await authenticated(sessions, key, session)  # 401 for a key that is no key at all
         raise ApiError(403, ADMIN_ONLY)
-    return Principal(sessions.seed.admin_user_id, is_admin=True), await sessions.get(session_name(sessions, session))
+    found = await sessions.get(session_name(sessions, session))
+    if sessions.shared:
+        found = await sessions.refresh(found)
+    return Principal(sessions.seed.admin_user_id, is_admin=True), found
 
 
 def api_key_security(sessions: Sessions) -> dict[str, type]:

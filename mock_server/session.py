@@ -37,6 +37,10 @@ class Session:
     faults: list[Any] = field(default_factory=list)  # control.faults.Fault, in the order tried
     web: list[Any] = field(default_factory=list)  # engine.web.WebPage: the web tools' scripted pages
     chance: random.Random = field(default_factory=random.Random)
+    # On a shared store (shared_sessions.py): the generation of its data and the version of its
+    # rules, faults and clock offset this replica's copy holds.
+    generation: int = 0
+    version: int = 0
 
     @property
     def rules(self) -> list[Rule]:
@@ -48,6 +52,13 @@ class SessionNameTooLong(ValueError):
 
 
 class Sessions:
+    """The sessions of this process (the memory store). `SharedSessions` (shared_sessions.py) is
+    the same registry over a store replicas share; the async hooks below (`existing`, `refresh`,
+    `reset`, `publish`, `adopt`, `all_names`) are where it differs, and are trivial here."""
+
+    # Whether a session must be refreshed from the shared store before each request.
+    shared = False
+
     def __init__(
         self,
         seed: Seed,
@@ -116,6 +127,28 @@ class Sessions:
         )
         await self.seed.fill(session.store)
         return session
+
+    async def existing(self, name: str) -> Session | None:
+        """A session that exists elsewhere (another replica made it); here, only `peek`'s."""
+        return None
+
+    async def refresh(self, session: Session) -> Session:
+        """The session as the shared store holds it now (a reset elsewhere gives a new one)."""
+        return session
+
+    async def reset(self, name: str | None) -> None:
+        """Forget a session, or every one: its next use makes it afresh from the seed."""
+        self.drop(name)
+
+    async def publish(self, session: Session) -> None:
+        """Share what the control plane changed in a session: its rules, faults and clock."""
+
+    async def adopt(self, session: Session, store: Store) -> None:
+        """Swap a loaded store in (control/state.py) as the session's data."""
+        session.store = store
+
+    async def all_names(self) -> list[str]:
+        return self.names()
 
     def drop(self, name: str | None = None) -> None:
         """Forget a session (its next use makes it afresh from the seed), or every session."""

@@ -70,8 +70,22 @@ class Settings:
     max_journal_body_bytes: int = 4_096
     # Vectors one vector store holds at most (413 beyond): a search scores every one of them.
     max_store_vectors: int = 10_000
+    # Where sessions live: "memory" (this process), or a Redis URL (redis://HOST:PORT/DB) that
+    # replicas share (mock_server/shared_sessions.py); and the processes serving (>1 needs Redis).
+    store: str = "memory"
+    workers: int = 1
+
+    @property
+    def shared(self) -> bool:
+        """Whether the store is shared (Redis) rather than this process's memory."""
+        return self.store != "memory"
 
     def __post_init__(self) -> None:
+        if self.workers > 1 and self.store == "memory":
+            raise SettingsError(
+                f"--workers {self.workers} needs a shared store: each process would hold a world of its own; "
+                "add --store redis://HOST:PORT/DB"
+            )
         # The CLI and from_env check what they read and say where it came from; this is for
         # Settings made in code, so that a value the mock cannot use stops it here, not at a request.
         for name in CHECKED:
@@ -115,11 +129,14 @@ ENVIRONMENT: dict[str, type] = {
     "max_journal_body_bytes": int,
     "max_store_vectors": int,
     "signed_url_secret": str,
+    "store": str,
+    "workers": int,
 }
 # Limits and their CLI flags (`--max-body-bytes` …): each must be positive.
 LIMITS = tuple(name for name in ENVIRONMENT if name.startswith(("max_", "header_", "body_", "keep_")))
 # The settings `problem` knows a rule for.
-CHECKED = ("port", "admin_key", "stream_delay", *LIMITS)
+CHECKED = ("port", "admin_key", "stream_delay", "store", "workers", *LIMITS)
+STORE_SCHEMES = ("redis://", "rediss://", "unix://")
 MAX_PORT = 65_535
 
 
@@ -134,6 +151,12 @@ def problem(name: str, value: object) -> str | None:
         if not well_formed(value):  # type: ignore[arg-type]
             # The same rule authentication applies: a key it breaks gets 401 on every request.
             return f"is not an API key: a key is {KEY_FORMAT}; a minted one is ad_ and 43 letters and digits"
+    elif name == "store":
+        if value != "memory" and not str(value).startswith(STORE_SCHEMES):
+            return "is not a store: `memory`, or a Redis URL such as redis://127.0.0.1:6379/0"
+    elif name == "workers":
+        if value < 1:  # type: ignore[operator]
+            return "must be 1 or more"
     elif isinstance(value, float) and not math.isfinite(value):
         return "must be a finite number"
     elif name == "stream_delay" and value < 0:  # type: ignore[operator]

@@ -57,8 +57,8 @@ def control_operations(plane: ControlPlane) -> Operations:
 
     @operations("mockReset")
     async def reset(ctx: Context, all: bool) -> Reply:  # noqa: A002 - the query parameter's name
-        names = sessions.names() if all else [ctx.session.name]
-        sessions.drop(None if all else ctx.session.name)
+        names = await sessions.all_names() if all else [ctx.session.name]
+        await sessions.reset(None if all else ctx.session.name)
         return ok({"reset": names, "all": all})
 
     @operations("mockJournal")
@@ -88,13 +88,15 @@ def control_operations(plane: ControlPlane) -> Operations:
 
     @operations("mockLoadState")
     async def load(ctx: Context, body: dict[str, Any]) -> Reply:
-        return ok(await load_state(ctx.session, sessions, body, plane.api_schemas))
+        counts = await load_state(ctx.session, sessions, body, plane.api_schemas)
+        await sessions.publish(ctx.session)  # the loaded clock offset, for every replica
+        return ok(counts)
 
     @operations("mockSessions")
     async def list_sessions(ctx: Context) -> Reply:
         shown = []
-        for name in sessions.names():
-            session = sessions.peek(name)
+        for name in await sessions.all_names():
+            session = sessions.peek(name) or await sessions.existing(name)
             if session is None:
                 continue
             counts = {table: await session.store.repository(table).count() for table in Store.REPOSITORIES}
@@ -119,12 +121,14 @@ def control_operations(plane: ControlPlane) -> Operations:
         except Exception as error:  # a pattern that is not a regular expression
             raise MockRefusal(f"a rule cannot be used: {error}") from None
         ctx.session.assistant.rules = compiled
+        await sessions.publish(ctx.session)
         return ok({"rules": [rule.source for rule in compiled]})
 
     @operations("mockAdvanceClock")
     async def advance_clock(ctx: Context, body: dict[str, Any]) -> Reply:
         clock = ctx.session.clock
         clock.advance(body["advance_seconds"])
+        await sessions.publish(ctx.session)
         now = clock.peek()
         return ok({"now": now, "iso": clock.iso(now), "offset_seconds": clock.offset})
 
@@ -135,11 +139,13 @@ def control_operations(plane: ControlPlane) -> Operations:
     @operations("mockSetFaults")
     async def set_faults(ctx: Context, body: dict[str, Any]) -> Reply:
         ctx.session.faults = parse_faults(body["faults"], plane.api_operations)
+        await sessions.publish(ctx.session)
         return ok({"faults": [fault.as_json() for fault in ctx.session.faults]})
 
     @operations("mockClearFaults")
     async def clear_faults(ctx: Context) -> Reply:
         ctx.session.faults = []
+        await sessions.publish(ctx.session)
         return no_content()
 
     return operations

@@ -66,7 +66,7 @@ async def load_state(
             except DuplicateId:
                 raise MockRefusal(f"tables.{table}[{index}]: the id {row['id']} is there twice") from None
         counts[table] = len(rows)
-    session.store = store
+    await sessions.adopt(session, store)
     offset = document.get("clock_offset", 0) - session.clock.offset
     session.clock.advance(offset)
     return {name: counts.get(name, 0) for name in Store.REPOSITORIES}

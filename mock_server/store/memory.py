@@ -117,6 +117,21 @@ class MemoryBackend:
     def table(self, name: str, indexes: Sequence[Index]) -> MemoryTable:
         return MemoryTable(indexes)
 
+    async def delete_together(self, doomed: Sequence[tuple[Any, Sequence[str]]]) -> None:
+        # A memory table's delete never suspends, so the first group (the parent: a thread, a
+        # run, a store) goes before any other request runs; the rest, unreachable from then on,
+        # is swept yielding every SCAN_CHUNK rows, so a million messages never stall the loop.
+        swept = 0
+        for table, row_ids in doomed:
+            for row_id in row_ids:
+                await table.delete(row_id)
+                swept += 1
+                if swept % SCAN_CHUNK == 0:
+                    await asyncio.sleep(0)
+
+    def watch(self, table: str, row_id: str) -> None:
+        return None  # a read costs less than a notification: watchers read
+
 
 def run_now(awaitable: Any) -> Any:
     """The result of a coroutine that never suspends (the memory backend's), without a loop.

@@ -12,7 +12,13 @@ Rules every backend keeps:
   only through `update`, which replaces values (nested ones included) and never mutates them;
 - an index lists a key's rows in insertion order (a per-table sequence), whatever `update` does
   later: updates never reorder;
-- `range` costs O(offset + limit), never O(rows), and its `has_more` is exact.
+- `range` costs O(offset + limit), never O(rows), and its `has_more` is exact;
+- `Backend.delete_together` removes rows of several tables as one write (a cascade): a reader sees
+  all of them or none gone; a backend that cannot reach its storage raises `StoreUnavailable`
+  (answered 503), and never applies half of a write;
+- `Backend.watch` gives a way to learn that a row changed without reading it (a shared backend's
+  notifications), or None: then a watcher reads the row when it needs to know (the memory backend,
+  whose reads cost less than any notification).
 """
 
 from __future__ import annotations
@@ -29,6 +35,11 @@ Key = tuple[Any, ...]
 
 class DuplicateId(KeyError):
     """A row with this id exists already."""
+
+
+class StoreUnavailable(Exception):
+    """The backend's storage cannot be reached (a shared store's server is down or too slow).
+    The message names the store; the error renderer answers it 503, as the contract documents."""
 
 
 @dataclass(frozen=True)
@@ -62,7 +73,23 @@ class Table(Protocol):
     async def count(self, index: str | None = None, key: Key = ()) -> int: ...
 
 
+class RowWatch(Protocol):
+    """Notifications for one row: `changed()` is true when the row may have changed since the last
+    call (true at first, and whenever the notifications were interrupted); `wait` returns when
+    it may have, or after `timeout` seconds."""
+
+    def changed(self) -> bool: ...
+    async def wait(self, timeout: float) -> None: ...
+    def close(self) -> None: ...
+
+
 class Backend(Protocol):
     """Makes the tables of one session's store."""
 
     def table(self, name: str, indexes: Sequence[Index]) -> Table: ...
+    async def delete_together(self, doomed: Sequence[tuple[Table, Sequence[str]]]) -> None:
+        """Delete these rows of these tables (each made by this backend) as one write; ids that
+        are not there are skipped."""
+        ...
+
+    def watch(self, table: str, row_id: str) -> RowWatch | None: ...

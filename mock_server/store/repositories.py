@@ -220,6 +220,7 @@ class Store:
     }
 
     def __init__(self, backend: Backend) -> None:
+        self.backend = backend
         self.users = Users(backend)
         self.api_keys = ApiKeys(backend)
         self.assistants = Assistants(backend)
@@ -237,29 +238,42 @@ class Store:
         return getattr(self, name)
 
     async def remove_run(self, run_id: str) -> Row | None:
-        """A run and its actions (the actions first: no action outlives its run)."""
-        for action in await self.actions.of_run(run_id):
-            await self.actions.remove(action["id"])
-        return await self.runs.remove(run_id)
+        """A run and its actions, as one write: no action outlives its run."""
+        run = await self.runs.get(run_id)
+        if run is None:
+            return None
+        actions = [action["id"] for action in await self.actions.of_run(run_id)]
+        await self.backend.delete_together([(self.runs.table, [run_id]), (self.actions.table, actions)])
+        return run
 
     async def remove_thread(self, thread_id: str) -> Row | None:
-        """A thread, then its messages and runs. The thread goes first, so from then on nothing
-        can reach (or add to) what follows, even while a large thread's messages are swept."""
-        thread = await self.threads.remove(thread_id)
+        """A thread with its runs, their actions, its messages and its scratchpad, as one write.
+        The thread is first in it: a backend that sweeps a large thread in steps (the memory one)
+        removes the thread before anything else, so nothing can reach (or add to) what follows."""
+        thread = await self.threads.get(thread_id)
         if thread is None:
             return None
-        for run in await self.runs.of_thread(thread_id):
-            await self.remove_run(run["id"])
-        await self.messages.remove_of_thread(thread_id)
-        await self.scratchpads.remove(thread_id)
+        runs = [run["id"] for run in await self.runs.of_thread(thread_id)]
+        actions = [action["id"] for run_id in runs for action in await self.actions.of_run(run_id)]
+        messages = [row["id"] async for chunk in self.messages.of_thread(thread_id) for row in chunk]
+        await self.backend.delete_together(
+            [
+                (self.threads.table, [thread_id]),
+                (self.actions.table, actions),
+                (self.runs.table, runs),
+                (self.messages.table, messages),
+                (self.scratchpads.table, [thread_id]),
+            ]
+        )
         return thread
 
     async def remove_vector_store(self, store_id: str) -> Row | None:
-        """A store and its files (with their vectors); the store goes first, so nothing is added
-        to it while its files are swept."""
-        store = await self.vector_stores.remove(store_id)
+        """A store and its files (with their vectors), as one write, the store first."""
+        store = await self.vector_stores.get(store_id)
         if store is None:
             return None
-        for file in await self.vector_store_files.of_store(store_id):
-            await self.vector_store_files.remove(file["id"])
+        files = [file["id"] for file in await self.vector_store_files.of_store(store_id)]
+        await self.backend.delete_together(
+            [(self.vector_stores.table, [store_id]), (self.vector_store_files.table, files)]
+        )
         return store

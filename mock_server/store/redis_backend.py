@@ -1,0 +1,199 @@
+"""The Redis backend: one session's tables in Redis, shared by every replica of the mock.
+
+Layout, under a session generation's namespace `entities-mock:{session}:g<N>` (the hash tag puts a
+session's keys in one cluster slot; a reset moves the session to a new generation):
+
+    :rows:<table>               hash, id -> the row as JSON (orjson)
+    :seq:<table>                the table's insert counter (INCR)
+    :seqs:<table>               hash, id -> the row's number from that counter
+    :all:<table>                sorted set of every id, scored by its number (a table's scan order)
+    :idx:<table>:<index>:<key>  sorted set per index key (the key's values as JSON), scored likewise
+
+A row keeps its number for life, so an index lists rows in insertion order whatever updates do
+(a row that joins a key later is placed by its number), `range` is a ZRANGE by rank plus an HMGET
+in one script (O(log n + limit), one row past the page for an exact `has_more`), and `count` a
+ZCARD. Every write is the WRITE script (redis_scripts.py): a compare-and-set on the rows it read,
+so an update computed from a row another replica changed meanwhile is retried, never lost, and a
+cascade (`delete_together`) is one script: applied whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Sequence
+from itertools import product
+from typing import Any
+
+import orjson
+
+from mock_server.store.protocol import DuplicateId, Index, Key, Order, Page, Row, StoreUnavailable
+from mock_server.store.redis_connection import guarded
+from mock_server.store.redis_scripts import JOURNAL_RECORD, RANGE, SYNC, WRITE
+
+SCAN_CHUNK = 1_000
+# Compare-and-set attempts before a write gives up: only a row rewritten this many times in a row
+# by other requests meanwhile runs out (it would take thousands of writers on one row).
+ATTEMPTS = 100
+# Tables whose changes are published (a run's cancel reaches the stream on another replica).
+PUBLISHED = frozenset({"runs"})
+
+
+def encode(row: Row) -> str:
+    return orjson.dumps(row, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+class Scripts:
+    """The backend's scripts, registered once per client (redis-py loads them again by itself
+    after a Redis restart: EVALSHA, then SCRIPT LOAD on NOSCRIPT)."""
+
+    def __init__(self, client: Any) -> None:
+        self.write = client.register_script(WRITE)
+        self.range = client.register_script(RANGE)
+        self.sync = client.register_script(SYNC)
+        self.journal_record = client.register_script(JOURNAL_RECORD)
+
+
+class RedisTable:
+    def __init__(self, backend: RedisBackend, name: str, indexes: Sequence[Index]) -> None:
+        self.backend = backend
+        ns = backend.namespace
+        self.name = name
+        self.where = backend.where
+        self._rows, self._seq, self._seqs, self._all = (
+            f"{ns}:{part}:{name}" for part in ("rows", "seq", "seqs", "all")
+        )
+        self._index_prefix = f"{ns}:idx:{name}:"
+        self._fields = {index.name: index.fields for index in indexes}
+        self._channel = backend.channel(name) if name in PUBLISHED else None
+
+    @guarded(lambda self: self.where)
+    async def get(self, row_id: str) -> Row | None:
+        raw = await self.backend.conn.client.hget(self._rows, row_id)
+        return orjson.loads(raw) if raw is not None else None
+
+    @guarded(lambda self: self.where)
+    async def insert(self, row: Row) -> None:
+        op = self._op(row["id"], None, row)
+        done, _ = await self.backend.conn.scripts.write(args=[orjson.dumps([op])])
+        if not done:
+            raise DuplicateId(row["id"])
+
+    @guarded(lambda self: self.where)
+    async def update(self, row_id: str, changes: Row) -> Row | None:
+        for _ in range(ATTEMPTS):
+            raw = await self.backend.conn.client.hget(self._rows, row_id)
+            if raw is None:
+                return None
+            new = {**orjson.loads(raw), **changes}
+            done, _ = await self.backend.conn.scripts.write(args=[orjson.dumps([self._op(row_id, raw, new)])])
+            if done:
+                return new
+        raise StoreUnavailable(f"The mock's store ({self.where}) could not apply an update: the row kept changing.")
+
+    @guarded(lambda self: self.where)
+    async def delete(self, row_id: str) -> Row | None:
+        for _ in range(ATTEMPTS):
+            raw = await self.backend.conn.client.hget(self._rows, row_id)
+            if raw is None:
+                return None
+            done, _ = await self.backend.conn.scripts.write(args=[orjson.dumps([self._op(row_id, raw, None)])])
+            if done:
+                return orjson.loads(raw)
+        raise StoreUnavailable(f"The mock's store ({self.where}) could not apply a delete: the row kept changing.")
+
+    @guarded(lambda self: self.where)
+    async def range(self, index: str, key: Key, *, order: Order = "asc", limit: int, offset: int = 0) -> Page:
+        keys = [self._index_key(index, key), self._rows]
+        # One row past the page tells whether more follow: has_more is exact.
+        found = await self.backend.conn.scripts.range(keys=keys, args=[offset, offset + limit, order])
+        rows = [orjson.loads(raw) for raw in found if raw is not None]
+        return Page(rows[:limit], len(rows) > limit)
+
+    async def scan(self, index: str | None, key: Key = (), *, order: Order = "asc") -> AsyncIterator[Sequence[Row]]:
+        ids = await self._ids(index, key, order)  # a snapshot: the walk may change the table
+        for start in range(0, len(ids), SCAN_CHUNK):
+            chunk = await self._rows_of(ids[start : start + SCAN_CHUNK])
+            yield [orjson.loads(raw) for raw in chunk if raw is not None]
+
+    @guarded(lambda self: self.where)
+    async def count(self, index: str | None = None, key: Key = ()) -> int:
+        return await self.backend.conn.client.zcard(self._all if index is None else self._index_key(index, key))
+
+    @guarded(lambda self: self.where)
+    async def _ids(self, index: str | None, key: Key, order: Order) -> list[bytes]:
+        source = self._all if index is None else self._index_key(index, key)
+        return await self.backend.conn.client.zrange(source, 0, -1, desc=order == "desc")
+
+    @guarded(lambda self: self.where)
+    async def _rows_of(self, ids: Sequence[bytes]) -> list[bytes | None]:
+        return await self.backend.conn.client.hmget(self._rows, ids) if ids else []
+
+    @guarded(lambda self: self.where)
+    async def raw_rows(self, ids: Sequence[str]) -> list[bytes | None]:
+        """The stored JSON of these rows (None where absent), for a cascade's compare-and-set."""
+        return await self.backend.conn.client.hmget(self._rows, list(ids)) if ids else []
+
+    def _op(self, row_id: str, old: bytes | None, new: Row | None) -> dict[str, Any]:
+        """One operation of the WRITE script: the row's change with its index entries."""
+        before = set(self._all_keys(orjson.loads(old))) if old is not None else set()
+        after = set(self._all_keys(new)) if new is not None else set()
+        op: dict[str, Any] = {
+            "h": self._rows,
+            "s": self._seqs,
+            "q": self._seq,
+            "id": row_id,
+            "old": old.decode() if old is not None else False,
+            "new": encode(new) if new is not None else False,
+            "rm": sorted(before - after),
+            "add": sorted(after - before) if old is not None else sorted(after),
+        }
+        if self._channel is not None:
+            op["ch"] = self._channel
+        return op
+
+    def _all_keys(self, row: Row) -> Iterator[str]:
+        yield self._all
+        for name, fields in self._fields.items():
+            values = [row.get(field) for field in fields]
+            choices = [value if isinstance(value, list) else [value] for value in values]
+            for key in product(*choices):
+                if all(part is not None for part in key):
+                    yield self._index_key(name, key)
+
+    def _index_key(self, index: str, key: Key) -> str:
+        return f"{self._index_prefix}{index}:{orjson.dumps(list(key)).decode()}"
+
+
+class RedisBackend:
+    """The tables of one session generation, in Redis (see the module docstring)."""
+
+    def __init__(self, conn: Any, session_tag: str, generation: int) -> None:
+        self.conn = conn  # redis_connection.RedisConnection
+        self.session_tag = session_tag  # `entities-mock:{name}`
+        self.namespace = f"{session_tag}:g{generation}"
+        self.where = conn.where
+
+    def channel(self, table: str) -> str:
+        return f"{self.session_tag}:changes:{table}"
+
+    def table(self, name: str, indexes: Sequence[Index]) -> RedisTable:
+        return RedisTable(self, name, indexes)
+
+    @guarded(lambda self: self.where)
+    async def delete_together(self, doomed: Sequence[tuple[Any, Sequence[str]]]) -> None:
+        for _ in range(ATTEMPTS):
+            ops: list[dict[str, Any]] = []
+            for table, row_ids in doomed:
+                for row_id, raw in zip(row_ids, await table.raw_rows(row_ids), strict=True):
+                    if raw is not None:
+                        ops.append(table._op(row_id, raw, None))
+            if not ops:
+                return
+            done, _ = await self.conn.scripts.write(args=[orjson.dumps(ops)])
+            if done:
+                return
+        raise StoreUnavailable(f"The mock's store ({self.where}) could not apply a delete: its rows kept changing.")
+
+    def watch(self, table: str, row_id: str) -> Any:
+        if table not in PUBLISHED:
+            return None
+        return self.conn.notifier.watch(self.channel(table), row_id)
