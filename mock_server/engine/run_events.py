@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 from mock_server.engine.sse import PING, STREAM_HEADERS
 from mock_server.engine.turns import TERMINAL
@@ -24,6 +25,21 @@ def run_event_stream(store: Store, clock: Clock, run_id: str, *, poll: float = P
 
 
 async def _watch(store: Store, clock: Clock, run_id: str, poll: float) -> AsyncIterator[Event]:
+    # On a shared store the run's notifications wake the watcher (a transition on another replica);
+    # it still reads every RECHECK_SECONDS, for the overdue check and the keep-alive ping.
+    watch = store.backend.watch("runs", run_id)
+    try:
+        async for event in _watched(store, clock, run_id, poll, watch):
+            yield event
+    finally:
+        if watch is not None:
+            watch.close()
+
+
+RECHECK_SECONDS = 1.0
+
+
+async def _watched(store: Store, clock: Clock, run_id: str, poll: float, watch: Any) -> AsyncIterator[Event]:
     last_ping = time.monotonic()
     while True:
         run = await store.runs.get(run_id)
@@ -44,4 +60,8 @@ async def _watch(store: Store, clock: Clock, run_id: str, poll: float) -> AsyncI
         if time.monotonic() - last_ping >= PING_SECONDS:
             last_ping = time.monotonic()
             yield PING
-        await asyncio.sleep(poll)
+        if watch is None:
+            await asyncio.sleep(poll)
+        else:
+            await watch.wait(RECHECK_SECONDS)
+            watch.changed()  # this read answers it

@@ -70,6 +70,7 @@ class TurnRunner:
         self.finished = False
         self.stream_broken = False  # the stream ended with the router's error: no [DONE]
         self._prompt_tokens = 0
+        self._watch = session.store.backend.watch("runs", run_id)
 
     async def start(self) -> tuple[Row, Turn]:
         """Move the run into the turn (or refuse), and decide what the assistant does."""
@@ -97,6 +98,11 @@ class TurnRunner:
         return run, self.assistant.plan(assistant or fallback, history, passage)
 
     async def cancelled(self) -> bool:
+        # On a shared store a notification says when the run changed (a cancel on another
+        # replica); until one comes nothing is read. The memory store reads the run each frame.
+        watch = self._watch
+        if watch is not None and not watch.changed():
+            return False
         run = await self.store.runs.get(self.run_id)
         return run is None or run["status"] == "cancelled"
 
@@ -132,6 +138,9 @@ class TurnRunner:
             await self._fail(failed.error or "")
             yield self._error(failed)
         finally:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None  # the last check reads the run
             if not self.finished and not await self.cancelled():
                 await (self._finish(turn) if turn.error is None else self._fail(turn.error))
 

@@ -4,6 +4,7 @@ factory for users who each hold their own key. A test module may override `app` 
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import uuid
 import warnings
@@ -16,6 +17,7 @@ import pytest
 from contract_tests import sdk_bodies
 from mock_server.store.memory import run_now
 from mock_server.store.repositories import Repository
+from tests.redis_server import RedisServer
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's TestClient warns about httpx on import
@@ -45,9 +47,34 @@ def shared_app():
     return create_app(Settings(admin_key=ADMIN_KEY, seed=7))
 
 
+@pytest.fixture(scope="session")
+def redis_server():
+    """A real redis-server for the session's Redis-backed tests (a failure, not a skip, without it)."""
+    server = RedisServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def shared_redis_app(redis_server):
+    """The mock on the Redis store, as shared_app is on the memory one."""
+    return create_app(Settings(admin_key=ADMIN_KEY, seed=7, store=redis_server.url))
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # A module marked `both_stores` runs each of its app tests on the memory and on the Redis store.
+    if "store_kind" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_stores"):
+        metafunc.parametrize("store_kind", ["memory", "redis"], indirect=True)
+
+
 @pytest.fixture
-def app(shared_app):
-    return shared_app
+def store_kind(request) -> str:
+    return getattr(request, "param", "memory")
+
+
+@pytest.fixture
+def app(shared_app, store_kind, request):
+    return request.getfixturevalue("shared_redis_app") if store_kind == "redis" else shared_app
 
 
 @pytest.fixture
@@ -63,24 +90,32 @@ def client(app, session_name):
 
 class Sync:
     """A store or repository read synchronously, for looking behind the API: the memory
-    backend's coroutines never suspend, so each call's result is there at once."""
+    backend's coroutines never suspend, so each call's result is there at once; a Redis store's
+    are run in an event loop of their own."""
 
-    def __init__(self, target: Any) -> None:
+    def __init__(self, target: Any, run: Callable[[Any], Any] = run_now) -> None:
         self._target = target
+        self._run = run
 
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._target, name)
         if isinstance(value, Repository):
-            return Sync(value)
+            return Sync(value, self._run)
         if callable(value):
-            return lambda *args, **kwargs: run_now(value(*args, **kwargs))
+            return lambda *args, **kwargs: self._run(value(*args, **kwargs))
         return value
+
+
+def runner(app) -> Callable[[Any], Any]:
+    """How a test runs one of the app's coroutines outside a request."""
+    return asyncio.run if app.mock.settings.shared else run_now
 
 
 @pytest.fixture
 def store(app, session_name):
     """The test's own session's store, for looking behind the API."""
-    return Sync(run_now(app.mock.sessions.get(session_name)).store)
+    run = runner(app)
+    return Sync(run(app.mock.sessions.get(session_name)).store, run)
 
 
 @pytest.fixture

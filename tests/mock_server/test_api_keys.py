@@ -10,6 +10,9 @@ import pytest
 from mock_server.ids import SEEDED_EPOCH
 from tests.mock_server.conftest import Caller
 
+# The same behaviour on the memory store and on a real Redis (conftest.py).
+pytestmark = pytest.mark.both_stores
+
 NO_USER = "user_NoSuchUser0000000000000"
 INVALID = {"detail": "Invalid or inactive API Key."}
 KEYS_DENIED = {"detail": "Not authorized to manage API keys for this user."}

@@ -11,6 +11,9 @@ import pytest
 from contract_tests.sdk_bodies import file_upload
 from tests.mock_server.conftest import ADMIN_KEY
 
+# The same behaviour on the memory store and on a real Redis (conftest.py).
+pytestmark = pytest.mark.both_stores
+
 BYTES = b"Notes\n\x00\xff\xfe binary too"
 
 

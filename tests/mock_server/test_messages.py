@@ -8,6 +8,9 @@ import pytest
 
 from tests.mock_server.conftest import message_body
 
+# The same behaviour on the memory store and on a real Redis (conftest.py).
+pytestmark = pytest.mark.both_stores
+
 
 @pytest.fixture
 def post(client, alice, thread):

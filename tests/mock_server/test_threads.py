@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.mock_server.conftest import message_body
+
+# The same behaviour on the memory store and on a real Redis (conftest.py).
+pytestmark = pytest.mark.both_stores
 
 
 def test_a_new_thread_is_owned_by_its_creator_who_is_its_first_participant(client, alice, thread):

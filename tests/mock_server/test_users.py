@@ -10,6 +10,9 @@ import pytest
 
 from tests.mock_server.conftest import DEMO_ASSISTANT, Caller, message_body
 
+# The same behaviour on the memory store and on a real Redis (conftest.py).
+pytestmark = pytest.mark.both_stores
+
 USER_ID = re.compile(r"user_[A-Za-z0-9]{22}")
 ADA = {
     "email": "ada@example.com",

@@ -12,6 +12,9 @@ from mock_server import Settings, create_app
 from tests.mock_server.conftest import ADMIN_KEY
 from tests.mock_server.vector_helpers import ingest, make_store, search, vectors_body
 
+# The same behaviour on the memory store and on a real Redis (conftest.py).
+pytestmark = pytest.mark.both_stores
+
 POINTS = [
     ("Refunds are paid within 14 days.", [1.0, 0.0, 0.0]),
     ("Our office is open Monday to Friday.", [0.0, 1.0, 0.0]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import yaml
 from openapi_spec_validator import validate
 
@@ -12,6 +13,9 @@ from mock_server import Settings, create_app
 from mock_server.settings import CONTROL_SPEC_PATH
 from tests.mock_server.conftest import ADMIN_KEY, DEMO_ASSISTANT
 from tests.mock_server.control.conftest import ADMIN
+
+# The same behaviour on the memory store and on a real Redis (conftest.py).
+pytestmark = pytest.mark.both_stores
 
 
 def test_the_control_plane_document_is_valid_openapi():

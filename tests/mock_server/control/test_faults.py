@@ -13,6 +13,9 @@ from tests.live_server import serve
 from tests.mock_server.conftest import ADMIN_KEY
 from tests.mock_server.control.conftest import ADMIN
 
+# The same behaviour on the memory store and on a real Redis (conftest.py).
+pytestmark = pytest.mark.both_stores
+
 
 def set_faults(client, *faults, status=200):
     response = client.put("/__mock__/faults", json={"faults": list(faults)}, headers=ADMIN)

@@ -8,6 +8,9 @@ from contract_tests import sdk_bodies
 from mock_server import Settings, create_app
 from tests.mock_server.conftest import ADMIN_KEY, message_body
 
+# The same behaviour on the memory store and on a real Redis (conftest.py).
+pytestmark = pytest.mark.both_stores
+
 TOOL = {
     "type": "function",
     "function": {"name": "get_weather", "parameters": {"type": "object", "properties": {"city": {"type": "string"}}}},
