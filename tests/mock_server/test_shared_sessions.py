@@ -1,0 +1,75 @@
+"""Sessions on the Redis store, seen from two apps on one real Redis (two replicas in one process):
+seeded once, ids unique across replicas and deterministic under a seed, the clock and a loaded
+state shared, and a session that Redis lost made afresh."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+
+from mock_server import Settings, create_app
+from tests.mock_server.conftest import ADMIN_KEY
+
+
+@pytest.fixture(scope="module")
+def apps(redis_server):
+    return [create_app(Settings(admin_key=ADMIN_KEY, seed=11, store=redis_server.url)) for _ in range(2)]
+
+
+@pytest.fixture
+def clients(apps):
+    headers = {"X-API-Key": ADMIN_KEY, "X-Mock-Session": f"shared-{uuid.uuid4().hex}"}
+    with apps[0].test_client(headers=headers) as a, apps[1].test_client(headers=headers) as b:
+        yield a, b
+
+
+def test_under_a_seed_a_reset_session_mints_the_same_ids_again(clients):
+    a, b = clients
+    first = [a.post("/v1/threads", json={}).json()["id"] for _ in range(3)]
+    assert b.post("/__mock__/reset").status_code == 200
+    again = [a.post("/v1/threads", json={}).json()["id"] for _ in range(3)]
+    assert again == first
+
+
+def test_two_replicas_under_one_seed_never_mint_one_id_twice(clients):
+    made = [client.post("/v1/threads", json={}).json()["id"] for _ in range(20) for client in clients]
+    assert len(set(made)) == 40
+
+
+def test_the_clock_moved_on_one_replica_has_moved_on_the_other(clients):
+    a, b = clients
+    before = b.post("/v1/threads", json={}).json()["created_at"]
+    moved = a.post("/__mock__/clock", json={"advance_seconds": 86_400}).json()
+    assert moved["offset_seconds"] == 86_400
+    assert b.post("/v1/threads", json={}).json()["created_at"] >= before + 86_400
+
+
+def test_a_state_loaded_on_one_replica_is_what_the_other_serves(clients):
+    a, b = clients
+    thread = a.post("/v1/threads", json={}).json()
+    state = a.get("/__mock__/state").json()
+    assert a.post("/__mock__/reset").status_code == 200
+    assert b.get(f"/v1/threads/{thread['id']}").status_code == 404
+    assert a.put("/__mock__/state", json=state).status_code == 200
+    assert b.get(f"/v1/threads/{thread['id']}").json()["id"] == thread["id"]
+
+
+def test_a_session_two_replicas_open_at_once_is_seeded_once(apps):
+    name = f"race-{uuid.uuid4().hex}"
+
+    async def open_both() -> list[int]:
+        sessions = await asyncio.gather(*(app.mock.sessions.get(name) for app in apps))
+        return [await session.store.users.count() for session in sessions] + [s.generation for s in sessions]
+
+    users_a, users_b, gen_a, gen_b = asyncio.run(open_both())
+    assert users_a == users_b == len(apps[0].mock.seed.tables["users"]) and gen_a == gen_b
+
+
+def test_a_session_redis_lost_is_seeded_afresh_at_its_next_request(clients, redis_server):
+    a, b = clients
+    thread = a.post("/v1/threads", json={}).json()
+    redis_server.flush()  # what a Redis restarted without persistence holds
+    assert b.get(f"/v1/threads/{thread['id']}").status_code == 404
+    assert b.get("/v1/assistants").status_code == 200  # the seed is back: the demo assistant answers
