@@ -58,8 +58,9 @@ models: $(DEV_STAMP) ## Regenerate codegen/models.py from openapi.yaml
 check-models: $(DEV_STAMP) ## Fail when codegen/models.py is stale (regenerate with `make models`)
 	$(BIN)/python -m codegen --check
 
-test: lint check-models ## Lint, check the generated models for drift, run the test suite
+test: lint check-models ## Lint, check the generated models for drift, run the test suite (with real redis-servers)
 	@$(call ensure,chromium,chromium)
+	@$(call ensure,redis-server,redis-server)
 	$(BIN)/pytest
 
 contract: $(DEV_STAMP) ## Check a server against the contract: BASE_URL=… API_KEY=… [ADMIN_KEY=…] [ARGS="--junit out.xml"]
