@@ -29,6 +29,7 @@ import hashlib
 import logging
 import random
 import secrets
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -52,26 +53,29 @@ OPEN_SECONDS = 30.0
 
 
 class LeasedIds(IdFactory):
-    """Seeded ids from the session's shared counter: token n is a hash of seed, session and n."""
+    """Seeded ids from the session's shared counter: token n is a hash of seed, session and n.
+    Numbers come in leased blocks, used in the order leased (a replica may hold two at a time)."""
 
     def __init__(self, basis: str) -> None:
         super().__init__(None)
         self._basis = basis
-        self._next = self._end = 0
+        self._blocks: deque[list[int]] = deque()  # [next, end) each
 
     def lease(self, end: int) -> None:
-        if self._next >= self._end - LEASE // 2:
-            self._next, self._end = max(end - LEASE, self._end), end
+        self._blocks.append([end - LEASE, end])
 
     @property
     def low(self) -> bool:
-        return self._end - self._next < LEASE // 2
+        return sum(end - start for start, end in self._blocks) < LEASE // 2
 
     def token(self, length: int) -> str:
-        if self._next >= self._end:  # a request minted more than a lease: still unique, not seeded
+        while self._blocks and self._blocks[0][0] >= self._blocks[0][1]:
+            self._blocks.popleft()
+        if not self._blocks:  # a request minted more than a lease holds: still unique, not seeded
             logger.warning("mock_server: the seeded id lease ran out; minting a random id")
             return super().token(length)
-        number, self._next = self._next, self._next + 1
+        block = self._blocks[0]
+        number, block[0] = block[0], block[0] + 1
         digest = hashlib.shake_256(f"{self._basis}/{number}".encode()).digest(length * 2 + 16)
         chars = [ALPHABET[b % 62] for b in digest if b < 248]
         return "".join(chars[:length])
@@ -111,7 +115,8 @@ class SharedSessions(Sessions):
         return session if session is not None else await self._open(self.key(name), create=True)  # type: ignore[return-value]
 
     async def fresh(self, name: str) -> Session:
-        return await self.refresh(await self.get(name))
+        # The request's path refreshes every session it is given (pipeline, security).
+        return await self.get(name)
 
     async def existing(self, name: str) -> Session | None:
         return await self._open(self.key(name), create=False)

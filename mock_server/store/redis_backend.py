@@ -14,7 +14,12 @@ A row keeps its number for life, so an index lists rows in insertion order whate
 in one script (O(log n + limit), one row past the page for an exact `has_more`), and `count` a
 ZCARD. Every write is the WRITE script (redis_scripts.py): a compare-and-set on the rows it read,
 so an update computed from a row another replica changed meanwhile is retried, never lost, and a
-cascade (`delete_together`) is one script: applied whole or not at all.
+cascade (`delete_together`) is one script: applied whole or not at all (a row of the cascade
+that changed since it was read makes the whole of it read again and retried). What the
+compare-and-set cannot see is a row *added* under the parent meanwhile by another request (a
+message posted to a thread while the thread is deleted elsewhere): it outlives the cascade,
+unreachable through its parent, as on a database without foreign keys. The memory store, one
+process whose reads never suspend, cannot interleave the two.
 """
 
 from __future__ import annotations
