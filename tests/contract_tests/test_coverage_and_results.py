@@ -18,11 +18,11 @@ def test_the_matrix_counts_schemathesis_requests_and_journaled_ones_alike():
         [{"operation": "getThread", "status": 403, "source": "no_cross_user_access"}],
     )
     assert matrix.covered("getThread") == ["200", "403"]
-    assert matrix.missing("getThread") == ["401", "404", "422"]
+    assert matrix.missing("getThread") == ["401", "404", "422", "503"]
     assert matrix.undocumented("getThread") == [418]
     assert matrix.total == sum(len(op.statuses) for op in SPEC.operations.values())
     assert matrix.hit == 2
-    assert "| getThread | `GET /v1/threads/{thread_id}` | 200✓ 401· 403✓ 404· 422· | 418 |" in matrix.to_markdown()
+    assert "| getThread | `GET /v1/threads/{thread_id}` | 200✓ 401· 403✓ 404· 422· 503· | 418 |" in matrix.to_markdown()
 
 
 def _scenario(status: int, checks: list[dict[str, object]], **headers: list[str]) -> dict[str, object]:
