@@ -43,7 +43,7 @@ def test_prefer_never_skips_authentication_or_validation(client, alice):
 @pytest.mark.parametrize(
     ("prefer", "detail"),
     [
-        ("code=418", "Prefer: code=418: listAssistants does not document it (it documents 200, 401, 422)"),
+        ("code=418", "Prefer: code=418: listAssistants does not document it (it documents 200, 401, 422, 503)"),
         ("code=200, example=nope", "Prefer: example=nope: listAssistants has no such example for 200"),
         ("example=nope", "Prefer: example=nope: listAssistants has no example of that name"),
         ("delay=soon", "Prefer: delay=soon is not a whole number of milliseconds from 0 to 60000"),
