@@ -11,6 +11,9 @@ import pytest
 from contract_tests.sdk_bodies import WEATHER_TOOL
 from tests.mock_server.conftest import DEMO_ASSISTANT, Caller
 
+# The same behaviour on the memory store and on a real Redis (conftest.py).
+pytestmark = pytest.mark.both_stores
+
 ASSISTANT_ID = re.compile(r"asst_[A-Za-z0-9]{22}")
 DENIED = {"detail": "You do not have permission to access this assistant."}
 NOT_FOUND = {"detail": "Assistant not found"}

@@ -4,7 +4,12 @@ owner_id for admins only."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.mock_server.vector_helpers import add_file, make_store, shared_id
+
+# The same behaviour on the memory store and on a real Redis (conftest.py).
+pytestmark = pytest.mark.both_stores
 
 NOT_FOUND = {"detail": "Vector store not found."}
 

@@ -4,7 +4,12 @@ the intended 404 and 409."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.mock_server.vector_helpers import add_file, file_body, make_store
+
+# The same behaviour on the memory store and on a real Redis (conftest.py).
+pytestmark = pytest.mark.both_stores
 
 
 def _store(client, caller, store_id):

@@ -4,11 +4,16 @@ deterministically, and only from stores the run's user or the assistant's owner 
 
 from __future__ import annotations
 
+import pytest
+
 from contract_tests import sdk_bodies
 from mock_server.engine.assistant import ScriptedAssistant, rule_from_fixture
 from mock_server.engine.retrieval import Passage, store_ids
 from tests.mock_server.conftest import message_body
 from tests.mock_server.vector_helpers import ingest, make_store
+
+# The same behaviour on the memory store and on a real Redis (conftest.py).
+pytestmark = pytest.mark.both_stores
 
 HANDBOOK = [
     ("Refunds are paid within 14 days of the return.", [1.0, 0.0, 0.0]),
