@@ -30,7 +30,6 @@ import logging
 import random
 import secrets
 from collections import deque
-from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -278,6 +277,3 @@ class SharedSessions(Sessions):
 
 def _glob_escape(text: str) -> str:
     return "".join(f"\\{char}" if char in "*?[]\\" else char for char in text)
-
-
-SessionsFactory = Callable[..., Sessions]

@@ -53,7 +53,9 @@ def control_operations(plane: ControlPlane) -> Operations:
     @operations("mockHealth")
     async def health(ctx: Context) -> Reply:
         kept, _, _ = await plane.journal.stats()
-        return ok({"status": "ok", "sessions": len(sessions), "journal_entries": kept, "version": version})
+        # Every replica's sessions on a shared store (this process's are a cache of them there).
+        count = len(await sessions.all_names()) if sessions.shared else len(sessions)
+        return ok({"status": "ok", "sessions": count, "journal_entries": kept, "version": version})
 
     @operations("mockReset")
     async def reset(ctx: Context, all: bool) -> Reply:  # noqa: A002 - the query parameter's name
