@@ -76,7 +76,10 @@ async def read_body(receive: Receive, limit: int, timeout: float) -> bytes:
     size = 0
     while True:
         try:
-            message = await asyncio.wait_for(receive(), timeout)
+            # A timeout around the await, not wait_for: that wraps the receive in a task of its own
+            # on every chunk, which costs more than reading a small body.
+            async with asyncio.timeout(timeout):
+                message = await receive()
         except TimeoutError:
             raise ApiError(408, f"The request body stalled: nothing arrived for {timeout:g} s") from None
         if message["type"] == "http.disconnect":
@@ -158,9 +161,12 @@ class BodyParseOperation:
                 raise ApiError(413, f"The request body is larger than the limit of {self.limit} bytes")
             raw = await read_body(receive, self.limit, self.timeout)
             scope[RAW_BODY] = raw
-            mime, parameters = split_content_type(_header(scope, b"content-type"))
+            sent = _header(scope, b"content-type")
+            mime, parameters = split_content_type(sent)
             if mime is not None:  # written canonically, so the validation stage reads the type as sent
-                _set_header(scope, b"content-type", "; ".join([mime, *(f"{k}={v}" for k, v in parameters.items())]))
+                canonical = "; ".join([mime, *(f"{k}={v}" for k, v in parameters.items())])
+                if canonical != sent:
+                    _set_header(scope, b"content-type", canonical)
             if self.form_only:  # as a form route reads any body: a form of either kind, or an empty one
                 scope[PARSED_BODY] = await parse_form(scope, raw) if mime in FORM_TYPES else {}
             elif not raw:
