@@ -25,20 +25,16 @@ def _num(value: float | None, digits: int = 0) -> str:
 
 
 def throughput_table(scenarios: dict[str, dict[str, Any]]) -> str:
-    headers = ["scenario", "mock rps", "prism rps", "bare rps", "mock p50", "mock p99", "prism p99", "bare p99"]
-    headers += ["mock/prism", "mock/bare"]
+    servers = ("mock", "prism", "mockoon", "bare")
+    headers = ["scenario", *(f"{n} rps" for n in servers), "mock p50", *(f"{n} p99" for n in servers)]
+    headers += ["mock/prism", "mock/mockoon", "mock/bare"]
     rows = [
         [
             name,
-            _num(s.get("mock_rps")),
-            _num(s.get("prism_rps")),
-            _num(s.get("bare_rps")),
+            *(_num(s.get(f"{n}_rps")) for n in servers),
             _num(s.get("mock_p50_ms"), 2) + " ms",
-            _num(s.get("mock_p99_ms"), 2) + " ms",
-            _num(s.get("prism_p99_ms"), 2) + " ms",
-            _num(s.get("bare_p99_ms"), 2) + " ms",
-            _num(s.get("ratio_mock_prism"), 2),
-            _num(s.get("ratio_mock_bare"), 2),
+            *(_num(s.get(f"{n}_p99_ms"), 2) + " ms" for n in servers),
+            *(_num(s.get(f"ratio_mock_{n}"), 2) for n in servers[1:]),
         ]
         for name, s in scenarios.items()
     ]
@@ -83,8 +79,13 @@ def _cpu_model() -> str | None:
     return platform.processor() or None
 
 
+def _package_version(folder: Path) -> str | None:
+    package = folder / "package.json"
+    return json.loads(package.read_text())["version"] if package.exists() else None
+
+
 def machine_info() -> dict[str, Any]:
-    prism_package = BENCH / "node_modules" / "@stoplight" / "prism-cli" / "package.json"
+    modules = BENCH / "node_modules"
     return {
         "platform": platform.platform(),
         "cpu": _cpu_model(),
@@ -93,7 +94,8 @@ def machine_info() -> dict[str, Any]:
         "python": platform.python_version(),
         "node": _first_line(["node", "--version"]),
         "wrk": _first_line(["wrk", "-v"]),
-        "prism": json.loads(prism_package.read_text())["version"] if prism_package.exists() else None,
+        "prism": _package_version(modules / "@stoplight" / "prism-cli"),
+        "mockoon": _package_version(modules / "@mockoon" / "cli"),
     }
 
 
