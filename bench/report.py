@@ -41,6 +41,34 @@ def throughput_table(scenarios: dict[str, dict[str, Any]]) -> str:
     return table(headers, rows)
 
 
+def streams_table(result: dict[str, dict[str, Any]]) -> str:
+    headers = ["streams", "completed", "first frame p50", "p99", "bare p99", "frames/s", "bare frames/s"]
+    headers += ["mock/bare", "mock CPU", "bare CPU", "client CPU"]
+    rows = []
+    for count, s in result.items():
+        mock, bare = s.get("mock") or {}, s.get("bare") or {}
+        rows.append(
+            [
+                f"{int(count):,}",
+                f"{mock.get('completed', 0):,}/{int(count):,}" if mock else "-",
+                _num(mock.get("first_frame_p50_ms"), 2) + " ms",
+                _num(mock.get("first_frame_p99_ms"), 2) + " ms",
+                _num(bare.get("first_frame_p99_ms"), 2) + " ms",
+                _num(mock.get("frames_per_s")),
+                _num(bare.get("frames_per_s")),
+                _num(s.get("ratio_frames_bare"), 2),
+                _percent(mock.get("server_cpu_share")),
+                _percent(bare.get("server_cpu_share")),
+                _percent(max(mock.get("client_cpu_share") or 0, bare.get("client_cpu_share") or 0) or None),
+            ]
+        )
+    return table(headers, rows)
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{share * 100:.0f}%"
+
+
 def list_latency_table(result: dict[str, Any]) -> str:
     rows = [
         [

@@ -3,8 +3,8 @@
     python -m bench.run [--rounds 3] [--duration 5] [--warmup 2] [--scenarios list_messages,...]
 
 Throughput and latency under keep-alive load (wrk, 16 connections) for three scenarios, rounds
-alternating the servers; then list latency on a thread of 1k/100k/1M messages, and the mock's
-start-up time. Prints tables and writes bench/results/latest.json.
+alternating the servers; then N concurrent streamed completions (bench/streams.py), list latency
+on a thread of 1k/100k/1M messages, and the mock's start-up time. Prints tables and writes bench/results/latest.json.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from bench import latency, report, servers, wrk
+from bench import latency, report, servers, streams, wrk
 from bench.servers import HEADERS, MOCK_READY_PATH, Server
 from contract_tests.sdk_bodies import message_body, run_body
 
@@ -187,6 +187,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--startup-runs", type=int, default=3, help="start-up time samples (default 3)")
     parser.add_argument("--skip-sizes", action="store_true", help="skip the list-latency-by-size measure")
     parser.add_argument("--skip-startup", action="store_true", help="skip the start-up time measure")
+    parser.add_argument(
+        "--streams", type=_sizes, default=list(streams.COUNTS), help="concurrent streams per run (default 100,500,1k)"
+    )
+    parser.add_argument("--stream-tokens", type=int, default=100, help="content frames per stream (default 100)")
+    parser.add_argument("--stream-ramp", type=float, default=1.0, help="seconds the streams open over (default 1)")
+    parser.add_argument("--skip-streams", action="store_true", help="skip the streams-under-load measure")
     parser.add_argument("--output", type=Path, default=servers.BENCH / "results" / "latest.json")
     args = parser.parse_args(argv)
     if args.rounds < 1 or args.duration < 1 or args.warmup < 1:
@@ -235,6 +241,11 @@ def main(argv: list[str] | None = None) -> int:
         wait_all(running)
         targets = {name: PRISM_TARGET if name in EXAMPLE_SERVERS else prepare(s) for name, s in running.items()}
         result["scenarios"], problems = throughput(running, targets, args)
+    if not args.skip_streams:
+        result["streams"], stream_problems = streams.streams_under_load(
+            args.streams, args.stream_tokens, args.stream_ramp
+        )
+        problems += stream_problems
     if not args.skip_sizes:
         result["list_latency"] = latency.list_latency(args.sizes, args.list_requests)
     if not args.skip_startup:
@@ -245,6 +256,12 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\nThroughput (wrk -t{args.threads} -c{args.connections}, median of {args.rounds} rounds)")
     print(report.throughput_table(result["scenarios"]))
+    if "streams" in result:
+        pace = (
+            f"{streams.TOKENS_PER_SECOND:g} tokens/s, {args.stream_tokens} tokens, opened over {args.stream_ramp:g} s"
+        )
+        print(f"\nStreams under load ({pace})")
+        print(report.streams_table(result["streams"]))
     if "list_latency" in result:
         print(f"\nList latency (limit=20, asc and desc, {args.list_requests} sequential requests per size)")
         print(report.list_latency_table(result["list_latency"]))

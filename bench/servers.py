@@ -137,10 +137,11 @@ def running(*servers: Server) -> Iterator[tuple[Server, ...]]:
             server.stop()
 
 
-def mock_server(*extra: str) -> Server:
+def mock_server(*extra: str, seed: int | None = 1) -> Server:
     """The mock as users run it: full request and response validation."""
     port = free_port()
-    command = [sys.executable, "-m", "mock_server", "--port", str(port), "--admin-key", ADMIN_KEY, "--seed", "1"]
+    command = [sys.executable, "-m", "mock_server", "--port", str(port), "--admin-key", ADMIN_KEY]
+    command += ["--seed", str(seed)] if seed is not None else []
     return Server("mock", [*command, *extra], port)
 
 
