@@ -43,7 +43,7 @@ def throughput_table(scenarios: dict[str, dict[str, Any]]) -> str:
 
 def streams_table(result: dict[str, dict[str, Any]]) -> str:
     headers = ["streams", "completed", "first frame p50", "p99", "bare p99", "frames/s", "bare frames/s"]
-    headers += ["mock/bare", "mock CPU", "bare CPU", "client CPU"]
+    headers += ["mock/bare", "mock CPU", "bare CPU", "mock µs/frame", "bare µs/frame", "client CPU"]
     rows = []
     for count, s in result.items():
         mock, bare = s.get("mock") or {}, s.get("bare") or {}
@@ -59,6 +59,8 @@ def streams_table(result: dict[str, dict[str, Any]]) -> str:
                 _num(s.get("ratio_frames_bare"), 2),
                 _percent(mock.get("server_cpu_share")),
                 _percent(bare.get("server_cpu_share")),
+                _num(mock.get("server_cpu_us_per_frame"), 1),
+                _num(bare.get("server_cpu_us_per_frame"), 1),
                 _percent(max(mock.get("client_cpu_share") or 0, bare.get("client_cpu_share") or 0) or None),
             ]
         )

@@ -109,6 +109,7 @@ def _data_of(event: bytes) -> bytes | None:
 class StreamRecord:
     opened: bool = False  # the answer was 200
     status: int | None = None
+    connected_s: float | None = None  # from the connect to the connection made (the server's accept)
     first_frame_s: float | None = None  # from the connect to the first whole event
     frames: int = 0  # `data:` events, [DONE] included
     completed: bool = False  # `data: [DONE]` arrived
@@ -125,6 +126,7 @@ class StreamProtocol(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
+        self.record.connected_s = time.perf_counter() - self.record.started
         transport.write(self.request)  # type: ignore[attr-defined]
 
     def data_received(self, data: bytes) -> None:

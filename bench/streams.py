@@ -4,7 +4,8 @@ Starlette SSE endpoint sending the same frames (bench/bare_streams.py).
 For each N (100, 500, 1,000 by default): the mock gets N runs, each on a thread of its own with one
 user message that a rule answers with a reply of `tokens` words (so every stream is `tokens` + 4
 frames: started, the words, processing, complete, `[DONE]`); then a client process of its own
-(bench/sse_client.py) opens the N streams evenly over `ramp` seconds and reads them to the end.
+(bench/sse_client.py) opens the N streams evenly over `ramp` seconds and reads them to the end
+(after a warm-up of 100 streams per server).
 Per server: streams opened (200) and completed (`[DONE]`), time to first frame (p50, p99) and the
 frames per second delivered, every frame received over the window from the first connect to the
 last end. The mock streams with full response validation (each frame against `StreamEvent`) at
@@ -37,6 +38,7 @@ MODEL = "hyperbolic/deepseek-ai/DeepSeek-V3"
 ASSISTANT = "asst_DemoWeatherAssistant01"  # mock_server/fixtures/default.yaml
 QUESTION = "Please stream the bench reply."
 SETUP_CONCURRENCY = 8
+WARMUP_STREAMS = 100
 
 
 def stream_servers(tokens: int) -> dict[str, Server]:
@@ -150,6 +152,7 @@ def summarize(client: dict[str, Any], expected_frames: int, server_cpu_s: float 
         "server_cpu_share": round(server_cpu_s / client["window_s"], 3)
         if server_cpu_s and client["window_s"]
         else None,
+        "server_cpu_us_per_frame": round(server_cpu_s / frames * 1e6, 1) if server_cpu_s and frames else None,
         "client_cpu_share": round(client["client_cpu_s"] / client["window_s"], 3) if client["window_s"] else None,
     }
 
@@ -181,6 +184,8 @@ def streams_under_load(
             print(f"  streams: {name} ready on {server.url} ({server.wait_ready(path, HEADERS, 90, statuses):.1f} s)")
         if "mock" in running:
             script_reply(running["mock"].url, tokens)
+        for name, server in running.items():  # a warm-up, as the throughput scenarios have
+            run_client(server.url, bodies_for(name, server, WARMUP_STREAMS), ramp, timeout)
         for count in counts:
             by_server: dict[str, Any] = {}
             for name, server in running.items():

@@ -33,6 +33,7 @@ def test_a_run_counts_only_the_streams_that_got_every_frame_and_done():
     assert summary["first_frame_p50_ms"] == 2.0 and summary["first_frame_p99_ms"] == 4.0
     assert summary["errors"] == {"timed out": 1, "status 409": 1}
     assert (summary["server_cpu_share"], summary["client_cpu_share"]) == (0.5, 0.25)
+    assert summary["server_cpu_us_per_frame"] == round(1.0 / 22 * 1e6, 1)
 
 
 def test_no_frame_at_all_has_no_first_frame_time():
