@@ -130,19 +130,24 @@ def machine_info() -> dict[str, Any]:
 
 
 def git_commit(root: Path = ROOT) -> str | None:
-    """HEAD's commit, read from .git's files (the bench runs no git command)."""
+    """HEAD's commit, read from .git's files (the bench runs no git command). In a worktree `.git`
+    is a file naming its git directory, whose `commondir` holds the branches."""
     git = root / ".git"
     try:
+        if git.is_file():
+            git = (root / git.read_text().split(":", 1)[1].strip()).resolve()
+        common = (git / (git / "commondir").read_text().strip()).resolve() if (git / "commondir").exists() else git
         head = (git / "HEAD").read_text().strip()
         if not head.startswith("ref: "):
             return head
         ref = head[5:]
-        if (git / ref).exists():
-            return (git / ref).read_text().strip()
-        for line in (git / "packed-refs").read_text().splitlines():
+        for folder in dict.fromkeys((git, common)):
+            if (folder / ref).exists():
+                return (folder / ref).read_text().strip()
+        for line in (common / "packed-refs").read_text().splitlines():
             if line.endswith(" " + ref):
                 return line.split()[0]
-    except OSError:
+    except (OSError, IndexError):
         pass
     return None
 
