@@ -197,6 +197,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.rounds < 1 or args.duration < 1 or args.warmup < 1:
         parser.error("--rounds, --duration and --warmup must be at least 1")
+    if args.stream_tokens < 1 or args.stream_ramp < 0:
+        parser.error("--stream-tokens must be at least 1 and --stream-ramp 0 or more")
     return args
 
 
@@ -241,9 +243,10 @@ def main(argv: list[str] | None = None) -> int:
         wait_all(running)
         targets = {name: PRISM_TARGET if name in EXAMPLE_SERVERS else prepare(s) for name, s in running.items()}
         result["scenarios"], problems = throughput(running, targets, args)
-    if not args.skip_streams:
+    stream_servers = tuple(name for name in ("mock", "bare") if name in args.servers)  # the peers do not stream
+    if stream_servers and not args.skip_streams:
         result["streams"], stream_problems = streams.streams_under_load(
-            args.streams, args.stream_tokens, args.stream_ramp
+            args.streams, args.stream_tokens, args.stream_ramp, stream_servers
         )
         problems += stream_problems
     if not args.skip_sizes:
