@@ -70,7 +70,7 @@ contract: $(DEV_STAMP) ## Check a server against the contract: BASE_URL=… API_
 fuzz: $(DEV_STAMP) ## Hostile input and Schemathesis' negative mode against a live mock (ARGS="--sessions 100000")
 	$(BIN)/python -m fuzz.run $(ARGS)
 
-bench: $(DEV_STAMP) $(BENCH_STAMP) ## Benchmark the mock against Prism and a bare Starlette app (ARGS="--rounds 5 --duration 10")
+bench: $(DEV_STAMP) $(BENCH_STAMP) ## Benchmark the mock against Prism, Mockoon and bare Starlette, and its streams (ARGS="--rounds 5")
 	@$(ENSURE_WRK)
 	$(BIN)/python -m bench.run $(ARGS)
 

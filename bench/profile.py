@@ -1,12 +1,14 @@
 """`make profile`: where the mock's time goes under load, sampled with py-spy.
 
-    python -m bench.profile [--scenario list_messages] [--seconds 8] [--rate 250] [--top 30]
+    python -m bench.profile [--scenario list_messages|...|streams] [--seconds 8] [--rate 250] [--top 30]
 
 Starts the mock as `make bench` does, prepares the same data, warms it up, then records it with
 py-spy (attached to the running process, so start-up and warm-up stay out of the profile) while
-wrk loads it exactly as in the bench. Writes the collapsed stacks to
-bench/results/profile-<scenario>.txt (speedscope.app and inferno read them) and prints the
-functions that take the most time, counting what they call (inclusive) and on their own (self).
+wrk loads it exactly as in the bench (`streams`: the stream mock under 1,000 paced streams, as
+bench/streams.py opens them; sampling 100 times a second keeps the profiler from slowing it).
+Writes the collapsed stacks to bench/results/profile-<scenario>.txt (speedscope.app and inferno
+read them) and prints the functions that take the most time, counting what they call
+(inclusive) and on their own (self).
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import servers, wrk
+from bench import servers, streams, wrk
 from bench.run import SCENARIOS, prepare, request_for
 from bench.servers import HEADERS, MOCK_READY_PATH
 
 PY_SPY = Path(sys.executable).with_name("py-spy")
+STREAMS = "streams"
 _LINE = re.compile(r":\d+\)$")
 
 
@@ -64,6 +67,8 @@ def summarize(collapsed: Iterable[str]) -> Profile:
 def record(args: argparse.Namespace) -> Path:
     output = args.output or servers.BENCH / "results" / f"profile-{args.scenario}.txt"
     output.parent.mkdir(parents=True, exist_ok=True)
+    if args.scenario == STREAMS:
+        return record_streams(args, output)
     with servers.running(servers.mock_server()) as (mock,):
         mock.wait_ready(MOCK_READY_PATH, HEADERS, timeout=60)
         request = request_for(args.scenario, prepare(mock))
@@ -85,6 +90,29 @@ def record(args: argparse.Namespace) -> Path:
     return output
 
 
+def record_streams(args: argparse.Namespace, output: Path, count: int = 1_000, tokens: int = 100) -> Path:
+    mock = streams.stream_servers(tokens)["mock"]
+    with servers.running(mock):
+        mock.wait_ready(MOCK_READY_PATH, HEADERS, timeout=60)
+        streams.script_reply(mock.url, tokens)
+        timeout = tokens / streams.TOKENS_PER_SECOND * 4 + 30
+        streams.run_client(mock.url, streams.bodies_for("mock", mock, streams.WARMUP_STREAMS), 1.0, timeout)
+        bodies = streams.bodies_for("mock", mock, count)
+        assert mock.process is not None
+        command = [str(PY_SPY), "record", "-p", str(mock.process.pid), "-d", str(args.seconds)]
+        command += ["-r", str(args.rate), "-f", "raw", "-o", str(output)]
+        spy = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        summary = streams.summarize(streams.run_client(mock.url, bodies, 1.0, timeout), tokens + 4)
+        _, error = spy.communicate(timeout=args.seconds + 60)
+    if spy.returncode != 0:
+        raise SystemExit(f"py-spy failed ({spy.returncode}): {error.strip()}\n{_PTRACE_HINT}")
+    print(
+        f"streams: {summary['completed']:,}/{count:,} completed, first frame p99 {summary['first_frame_p99_ms']} ms, "
+        f"{summary['frames_per_s']:,.0f} frames/s under the profiler"
+    )
+    return output
+
+
 _PTRACE_HINT = (
     "py-spy attaches with ptrace: in a container it needs the SYS_PTRACE capability, and on Linux "
     "/proc/sys/kernel/yama/ptrace_scope at 0 (or running as root)."
@@ -93,12 +121,13 @@ _PTRACE_HINT = (
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.profile", description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", choices=SCENARIOS, default="list_messages")
+    parser.add_argument("--scenario", choices=(*SCENARIOS, STREAMS), default="list_messages")
     parser.add_argument("--seconds", type=int, default=8, help="seconds of sampling (default 8)")
-    parser.add_argument("--rate", type=int, default=250, help="samples per second (default 250)")
+    parser.add_argument("--rate", type=int, help="samples per second (default 250; streams 100)")
     parser.add_argument("--top", type=int, default=30, help="functions per table (default 30)")
     parser.add_argument("--output", type=Path, help="collapsed stacks (default bench/results/profile-<scenario>.txt)")
     args = parser.parse_args(argv)
+    args.rate = args.rate or (100 if args.scenario == STREAMS else 250)
     servers.ensure_wrk()
     if shutil.which(str(PY_SPY)) is None:
         raise SystemExit("bench.profile: py-spy is not installed (pip install -e '.[dev]', or run `make profile`)")

@@ -25,24 +25,50 @@ def _num(value: float | None, digits: int = 0) -> str:
 
 
 def throughput_table(scenarios: dict[str, dict[str, Any]]) -> str:
-    headers = ["scenario", "mock rps", "prism rps", "bare rps", "mock p50", "mock p99", "prism p99", "bare p99"]
-    headers += ["mock/prism", "mock/bare"]
+    servers = ("mock", "prism", "mockoon", "bare")
+    headers = ["scenario", *(f"{n} rps" for n in servers), "mock p50", *(f"{n} p99" for n in servers)]
+    headers += ["mock/prism", "mock/mockoon", "mock/bare"]
     rows = [
         [
             name,
-            _num(s.get("mock_rps")),
-            _num(s.get("prism_rps")),
-            _num(s.get("bare_rps")),
+            *(_num(s.get(f"{n}_rps")) for n in servers),
             _num(s.get("mock_p50_ms"), 2) + " ms",
-            _num(s.get("mock_p99_ms"), 2) + " ms",
-            _num(s.get("prism_p99_ms"), 2) + " ms",
-            _num(s.get("bare_p99_ms"), 2) + " ms",
-            _num(s.get("ratio_mock_prism"), 2),
-            _num(s.get("ratio_mock_bare"), 2),
+            *(_num(s.get(f"{n}_p99_ms"), 2) + " ms" for n in servers),
+            *(_num(s.get(f"ratio_mock_{n}"), 2) for n in servers[1:]),
         ]
         for name, s in scenarios.items()
     ]
     return table(headers, rows)
+
+
+def streams_table(result: dict[str, dict[str, Any]]) -> str:
+    headers = ["streams", "completed", "first frame p50", "p99", "bare p99", "frames/s", "bare frames/s"]
+    headers += ["mock/bare", "mock CPU", "bare CPU", "mock µs/frame", "bare µs/frame", "client CPU"]
+    rows = []
+    for count, s in result.items():
+        mock, bare = s.get("mock") or {}, s.get("bare") or {}
+        rows.append(
+            [
+                f"{int(count):,}",
+                f"{mock.get('completed', 0):,}/{int(count):,}" if mock else "-",
+                _num(mock.get("first_frame_p50_ms"), 2) + " ms",
+                _num(mock.get("first_frame_p99_ms"), 2) + " ms",
+                _num(bare.get("first_frame_p99_ms"), 2) + " ms",
+                _num(mock.get("frames_per_s")),
+                _num(bare.get("frames_per_s")),
+                _num(s.get("ratio_frames_bare"), 2),
+                _percent(mock.get("server_cpu_share")),
+                _percent(bare.get("server_cpu_share")),
+                _num(mock.get("server_cpu_us_per_frame"), 1),
+                _num(bare.get("server_cpu_us_per_frame"), 1),
+                _percent(max(mock.get("client_cpu_share") or 0, bare.get("client_cpu_share") or 0) or None),
+            ]
+        )
+    return table(headers, rows)
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{share * 100:.0f}%"
 
 
 def list_latency_table(result: dict[str, Any]) -> str:
@@ -83,8 +109,13 @@ def _cpu_model() -> str | None:
     return platform.processor() or None
 
 
+def _package_version(folder: Path) -> str | None:
+    package = folder / "package.json"
+    return json.loads(package.read_text())["version"] if package.exists() else None
+
+
 def machine_info() -> dict[str, Any]:
-    prism_package = BENCH / "node_modules" / "@stoplight" / "prism-cli" / "package.json"
+    modules = BENCH / "node_modules"
     return {
         "platform": platform.platform(),
         "cpu": _cpu_model(),
@@ -93,24 +124,30 @@ def machine_info() -> dict[str, Any]:
         "python": platform.python_version(),
         "node": _first_line(["node", "--version"]),
         "wrk": _first_line(["wrk", "-v"]),
-        "prism": json.loads(prism_package.read_text())["version"] if prism_package.exists() else None,
+        "prism": _package_version(modules / "@stoplight" / "prism-cli"),
+        "mockoon": _package_version(modules / "@mockoon" / "cli"),
     }
 
 
 def git_commit(root: Path = ROOT) -> str | None:
-    """HEAD's commit, read from .git's files (the bench runs no git command)."""
+    """HEAD's commit, read from .git's files (the bench runs no git command). In a worktree `.git`
+    is a file naming its git directory, whose `commondir` holds the branches."""
     git = root / ".git"
     try:
+        if git.is_file():
+            git = (root / git.read_text().split(":", 1)[1].strip()).resolve()
+        common = (git / (git / "commondir").read_text().strip()).resolve() if (git / "commondir").exists() else git
         head = (git / "HEAD").read_text().strip()
         if not head.startswith("ref: "):
             return head
         ref = head[5:]
-        if (git / ref).exists():
-            return (git / ref).read_text().strip()
-        for line in (git / "packed-refs").read_text().splitlines():
+        for folder in dict.fromkeys((git, common)):
+            if (folder / ref).exists():
+                return (folder / ref).read_text().strip()
+        for line in (common / "packed-refs").read_text().splitlines():
             if line.endswith(" " + ref):
                 return line.split()[0]
-    except OSError:
+    except (OSError, IndexError):
         pass
     return None
 

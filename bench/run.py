@@ -1,10 +1,10 @@
-"""`make bench`: the mock (full validation) against Prism and a bare Starlette ceiling, side by side.
+"""`make bench`: the mock (full validation) against Prism, Mockoon and a bare Starlette ceiling.
 
     python -m bench.run [--rounds 3] [--duration 5] [--warmup 2] [--scenarios list_messages,...]
 
 Throughput and latency under keep-alive load (wrk, 16 connections) for three scenarios, rounds
-alternating the servers; then list latency on a thread of 1k/100k/1M messages, and the mock's
-start-up time. Prints tables and writes bench/results/latest.json.
+alternating the servers; then N concurrent streamed completions (bench/streams.py), list latency
+on a thread of 1k/100k/1M messages, and the mock's start-up time. Prints tables and writes bench/results/latest.json.
 """
 
 from __future__ import annotations
@@ -21,15 +21,16 @@ from typing import Any
 
 import httpx
 
-from bench import latency, report, servers, wrk
+from bench import latency, report, servers, streams, wrk
 from bench.servers import HEADERS, MOCK_READY_PATH, Server
 from contract_tests.sdk_bodies import message_body, run_body
 
-SERVERS = ("mock", "prism", "bare")
+SERVERS = ("mock", "prism", "mockoon", "bare")
 SCENARIOS = ("list_messages", "create_message", "retrieve_run")
 THREAD_MESSAGES = 25
 DEMO_ASSISTANT = "asst_DemoWeatherAssistant01"  # mock_server/fixtures/default.yaml
-# Prism answers the contract's examples: these are the ids they use.
+# Prism and Mockoon answer the contract's examples: these are the ids they use.
+EXAMPLE_SERVERS = ("prism", "mockoon")
 PRISM_TARGET = {
     "thread_id": "thread_Zx8Pq2Lm5Nv7Bc3Kd9Rt4W",
     "run_id": "run_Bn4Kx7Qw2Er9Ty5Ui1Op3A",
@@ -79,7 +80,7 @@ def smoke_check(server: Server, scenario: str, request: Request) -> None:
     response = httpx.request(request.method, server.url + request.path, headers=HEADERS, json=request.body, timeout=10)
     if not 200 <= response.status_code < 300:
         raise RuntimeError(f"{server.name} {scenario}: {response.status_code} {response.text[:300]}")
-    if scenario == "list_messages" and server.name != "prism" and len(response.json()["data"]) != 20:
+    if scenario == "list_messages" and server.name not in EXAMPLE_SERVERS and len(response.json()["data"]) != 20:
         raise RuntimeError(f"{server.name} list_messages: expected a page of 20 messages")
 
 
@@ -137,7 +138,7 @@ def summarize(rounds: dict[str, list[wrk.WrkResult]]) -> dict[str, Any]:
         out[f"{name}_rps"] = round(statistics.median(r.rps for r in results), 1)
         out[f"{name}_p50_ms"] = round(statistics.median(r.p50_ms for r in results), 3)
         out[f"{name}_p99_ms"] = round(statistics.median(r.p99_ms for r in results), 3)
-    for other in ("prism", "bare"):
+    for other in ("prism", "mockoon", "bare"):
         if "mock" in rounds and other in rounds:
             out[f"ratio_mock_{other}"] = round(out["mock_rps"] / out[f"{other}_rps"], 3)
     out["rounds"] = {name: [r.as_dict() for r in results] for name, results in rounds.items()}
@@ -145,7 +146,12 @@ def summarize(rounds: dict[str, list[wrk.WrkResult]]) -> dict[str, Any]:
 
 
 def start_servers(names: list[str]) -> dict[str, Server]:
-    makers = {"mock": servers.mock_server, "prism": servers.prism_server, "bare": servers.bare_server}
+    makers = {
+        "mock": servers.mock_server,
+        "prism": servers.prism_server,
+        "mockoon": servers.mockoon_server,
+        "bare": servers.bare_server,
+    }
     return {name: makers[name]() for name in names}
 
 
@@ -154,6 +160,7 @@ def wait_all(running: dict[str, Server]) -> None:
         "mock": (MOCK_READY_PATH, (200,)),
         "bare": ("/v1/runs/run_NoSuchRun0000000000000000", (404,)),  # its store answers: it is up
         "prism": (f"/v1/runs/{PRISM_TARGET['run_id']}", (200,)),
+        "mockoon": (f"/v1/runs/{PRISM_TARGET['run_id']}", (200,)),
     }
     for name, server in running.items():
         path, statuses = ready[name]
@@ -180,10 +187,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--startup-runs", type=int, default=3, help="start-up time samples (default 3)")
     parser.add_argument("--skip-sizes", action="store_true", help="skip the list-latency-by-size measure")
     parser.add_argument("--skip-startup", action="store_true", help="skip the start-up time measure")
+    parser.add_argument(
+        "--streams", type=_sizes, default=list(streams.COUNTS), help="concurrent streams per run (default 100,500,1k)"
+    )
+    parser.add_argument("--stream-tokens", type=int, default=100, help="content frames per stream (default 100)")
+    parser.add_argument("--stream-ramp", type=float, default=1.0, help="seconds the streams open over (default 1)")
+    parser.add_argument("--skip-streams", action="store_true", help="skip the streams-under-load measure")
     parser.add_argument("--output", type=Path, default=servers.BENCH / "results" / "latest.json")
     args = parser.parse_args(argv)
     if args.rounds < 1 or args.duration < 1 or args.warmup < 1:
         parser.error("--rounds, --duration and --warmup must be at least 1")
+    if args.stream_tokens < 1 or args.stream_ramp < 0:
+        parser.error("--stream-tokens must be at least 1 and --stream-ramp 0 or more")
     return args
 
 
@@ -226,8 +241,14 @@ def main(argv: list[str] | None = None) -> int:
     running = start_servers(args.servers)
     with servers.running(*running.values()):
         wait_all(running)
-        targets = {name: PRISM_TARGET if name == "prism" else prepare(server) for name, server in running.items()}
+        targets = {name: PRISM_TARGET if name in EXAMPLE_SERVERS else prepare(s) for name, s in running.items()}
         result["scenarios"], problems = throughput(running, targets, args)
+    stream_servers = tuple(name for name in ("mock", "bare") if name in args.servers)  # the peers do not stream
+    if stream_servers and not args.skip_streams:
+        result["streams"], stream_problems = streams.streams_under_load(
+            args.streams, args.stream_tokens, args.stream_ramp, stream_servers
+        )
+        problems += stream_problems
     if not args.skip_sizes:
         result["list_latency"] = latency.list_latency(args.sizes, args.list_requests)
     if not args.skip_startup:
@@ -238,6 +259,12 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\nThroughput (wrk -t{args.threads} -c{args.connections}, median of {args.rounds} rounds)")
     print(report.throughput_table(result["scenarios"]))
+    if "streams" in result:
+        pace = (
+            f"{streams.TOKENS_PER_SECOND:g} tokens/s, {args.stream_tokens} tokens, opened over {args.stream_ramp:g} s"
+        )
+        print(f"\nStreams under load ({pace})")
+        print(report.streams_table(result["streams"]))
     if "list_latency" in result:
         print(f"\nList latency (limit=20, asc and desc, {args.list_requests} sequential requests per size)")
         print(report.list_latency_table(result["list_latency"]))

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 SPEC = ROOT / "openapi.yaml"
 PRISM = BENCH / "node_modules" / ".bin" / "prism"
+MOCKOON = BENCH / "node_modules" / ".bin" / "mockoon-cli"
 HOST = "127.0.0.1"
 ADMIN_KEY = "ad_BenchAdminKey0123456789abcdefghijklmnopqrstu"
 HEADERS = {"X-API-Key": ADMIN_KEY}
@@ -136,10 +137,11 @@ def running(*servers: Server) -> Iterator[tuple[Server, ...]]:
             server.stop()
 
 
-def mock_server(*extra: str) -> Server:
+def mock_server(*extra: str, seed: int | None = 1) -> Server:
     """The mock as users run it: full request and response validation."""
     port = free_port()
-    command = [sys.executable, "-m", "mock_server", "--port", str(port), "--admin-key", ADMIN_KEY, "--seed", "1"]
+    command = [sys.executable, "-m", "mock_server", "--port", str(port), "--admin-key", ADMIN_KEY]
+    command += ["--seed", str(seed)] if seed is not None else []
     return Server("mock", [*command, *extra], port)
 
 
@@ -155,6 +157,14 @@ def prism_server() -> Server:
     return Server("prism", command, port, cwd=BENCH)
 
 
+def mockoon_server() -> Server:
+    """Mockoon's CLI importing the same openapi.yaml (its routes answer the examples). `-X`: no log
+    file (its maintainers' advice for speed); its one JSON line per request goes to the server's log."""
+    port = free_port()
+    command = [str(MOCKOON), "start", "--data", str(SPEC), "--port", str(port), "--hostname", HOST]
+    return Server("mockoon", [*command, "--disable-log-to-file", "--disable-admin-api"], port, cwd=BENCH)
+
+
 def filled_mock(messages: int) -> Server:
     port = free_port()
     command = [sys.executable, "-m", "bench.filled_mock", "--messages", str(messages), "--port", str(port)]
@@ -167,12 +177,12 @@ def ensure_wrk() -> None:
 
 
 def ensure_tools() -> None:
-    """wrk on the PATH; Prism installed from bench/package-lock.json (npm ci) when missing."""
+    """wrk on the PATH; Prism and Mockoon installed from bench/package-lock.json (npm ci) when missing."""
     ensure_wrk()
-    if not PRISM.exists():
+    if not (PRISM.exists() and MOCKOON.exists()):
         if shutil.which("npm") is None:
-            raise SystemExit("bench: npm is needed to install Prism (bench/package.json)")
-        print("bench: installing Prism (npm ci --prefix bench) ...", flush=True)
+            raise SystemExit("bench: npm is needed to install Prism and Mockoon (bench/package.json)")
+        print("bench: installing Prism and Mockoon (npm ci --prefix bench) ...", flush=True)
         subprocess.run(
             ["npm", "ci", "--prefix", str(BENCH), "--no-audit", "--no-fund", "--loglevel=error"],
             check=True,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mock_server import jsonio
 from mock_server.errors import ApiError, RequestValidationFailed, validation_item
+from mock_server.serving import BODY_ARRIVED
 
 PARSED_BODY = "mock_server.body"  # scope key: what this stage read
 RAW_BODY = "mock_server.raw_body"  # scope key: the bytes as sent (the journal keeps a copy of the start)
@@ -69,14 +71,21 @@ def is_json(mime: str | None) -> bool:
     return mime is None or mime == "application/json" or (mime.startswith("application/") and mime.endswith("+json"))
 
 
-async def read_body(receive: Receive, limit: int, timeout: float) -> bytes:
+async def read_body(receive: Receive, limit: int, timeout: float, arrived: Callable[[], bool] | None = None) -> bytes:
     """The whole body (chunked or not); 413 once it passes `limit` bytes, 408 when the client
-    pauses more than `timeout` seconds between chunks."""
+    pauses more than `timeout` seconds between chunks. `arrived` (the server's, see serving.py)
+    says whether the next chunk is there already: then it is taken without a timer."""
     chunks: list[bytes] = []
     size = 0
     while True:
         try:
-            message = await asyncio.wait_for(receive(), timeout)
+            if arrived is not None and arrived():
+                message = await receive()
+            else:
+                # A timeout around the await, not wait_for: that wraps the receive in a task of
+                # its own on every chunk, which costs more than reading a small body.
+                async with asyncio.timeout(timeout):
+                    message = await receive()
         except TimeoutError:
             raise ApiError(408, f"The request body stalled: nothing arrived for {timeout:g} s") from None
         if message["type"] == "http.disconnect":
@@ -156,11 +165,14 @@ class BodyParseOperation:
         if self.takes_body:
             if int(_header(scope, b"content-length") or 0) > self.limit:  # refused before a byte is read
                 raise ApiError(413, f"The request body is larger than the limit of {self.limit} bytes")
-            raw = await read_body(receive, self.limit, self.timeout)
+            raw = await read_body(receive, self.limit, self.timeout, scope.get("extensions", {}).get(BODY_ARRIVED))
             scope[RAW_BODY] = raw
-            mime, parameters = split_content_type(_header(scope, b"content-type"))
+            sent = _header(scope, b"content-type")
+            mime, parameters = split_content_type(sent)
             if mime is not None:  # written canonically, so the validation stage reads the type as sent
-                _set_header(scope, b"content-type", "; ".join([mime, *(f"{k}={v}" for k, v in parameters.items())]))
+                canonical = "; ".join([mime, *(f"{k}={v}" for k, v in parameters.items())])
+                if canonical != sent:
+                    _set_header(scope, b"content-type", canonical)
             if self.form_only:  # as a form route reads any body: a form of either kind, or an empty one
                 scope[PARSED_BODY] = await parse_form(scope, raw) if mime in FORM_TYPES else {}
             elif not raw:

@@ -34,12 +34,18 @@ def problems_of(schema: dict[str, Any], value: Any) -> list[str]:
         return ["a value nested too deeply to report does not match the schema"]
 
 
+# A documented status: its response, its required headers (lower case, as named) and its content.
+_Documented = tuple[dict[str, Any], tuple[tuple[str, str], ...], dict[str, Any]]
+
+
 class AnswerCheck:
     """What one operation may answer, from its resolved `responses`."""
 
     def __init__(self, operation_id: str, responses: dict[str, Any]) -> None:
         self.operation_id = operation_id
         self._responses = responses
+        # Worked out once per status sent, as every check of that status needs it.
+        self._by_status: dict[int, _Documented | None] = {}
 
     def _response(self, status: int) -> dict[str, Any] | None:
         text = str(status)
@@ -48,40 +54,57 @@ class AnswerCheck:
                 return self._responses[key]
         return None
 
+    def _documented(self, status: int) -> _Documented | None:
+        if status not in self._by_status:
+            response = self._response(status)
+            documented = None
+            if response is not None:
+                headers = (response.get("headers") or {}).items()
+                required = tuple((name.lower(), name) for name, header in headers if header.get("required"))
+                documented = (response, required, response.get("content") or {})
+            self._by_status[status] = documented
+        return self._by_status[status]
+
     def check(self, reply: Reply) -> Reply:
         """The reply if it keeps the contract (its event stream wrapped to be checked frame by
         frame); ContractBreach otherwise."""
-        where = f"{self.operation_id} {reply.status}"
-        response = self._response(reply.status)
-        if response is None:
+        documented = self._documented(reply.status)
+        if documented is None:
             raise ContractBreach(f"{self.operation_id} answered an undocumented {reply.status}")
-        for name, header in (response.get("headers") or {}).items():
-            if header.get("required") and not any(name.lower() == key.lower() for key in reply.headers):
-                raise ContractBreach(f"{where}: the required header {name} is missing")
-        content = response.get("content") or {}
+        response, required_headers, content = documented
+        if required_headers:
+            sent = {key.lower() for key in reply.headers}
+            for lower, name in required_headers:
+                if lower not in sent:
+                    raise ContractBreach(f"{self._where(reply)}: the required header {name} is missing")
         if not reply.has_body:
             if content and not response.get("x-body-optional"):
-                raise ContractBreach(f"{where}: no body, but the contract documents {', '.join(content)}")
+                raise ContractBreach(f"{self._where(reply)}: no body, but the contract documents {', '.join(content)}")
             return reply
         media = content.get(reply.media_type or "")
         if media is None:
-            raise ContractBreach(f"{where}: {reply.media_type} is not documented ({', '.join(content) or 'no body'})")
+            raise ContractBreach(
+                f"{self._where(reply)}: {reply.media_type} is not documented ({', '.join(content) or 'no body'})"
+            )
         if reply.events is not None:
             if reply.media_type != EVENT_STREAM:
-                raise ContractBreach(f"{where}: an event stream sent as {reply.media_type}")
+                raise ContractBreach(f"{self._where(reply)}: an event stream sent as {reply.media_type}")
             return Reply(
                 reply.status,
                 media_type=reply.media_type,
                 headers=reply.headers,
-                events=_checked_events(where, media, reply.events),
+                events=_checked_events(self._where(reply), media, reply.events),
                 line_end=reply.line_end,
             )
         if isinstance(reply.body, bytes | str):
             return reply  # a binary or text body: its media type is all the contract says of it
         problems = problems_of(media.get("schema") or {}, reply.body)
         if problems:
-            raise ContractBreach(f"{where}: {'; '.join(problems)}")
+            raise ContractBreach(f"{self._where(reply)}: {'; '.join(problems)}")
         return reply
+
+    def _where(self, reply: Reply) -> str:
+        return f"{self.operation_id} {reply.status}"
 
 
 async def _checked_events(where: str, media: dict[str, Any], events: AsyncIterator[Event]) -> AsyncIterator[Event]:

@@ -55,10 +55,12 @@ from mock_server.registry import Binding
 from mock_server.rendering import to_response
 from mock_server.reply import Reply
 from mock_server.seam import (
+    DirectDispatch,
     FastRoutingMiddleware,
     LeanRequestValidationMiddleware,
     LeanSecurityMiddleware,
     ServedContractMiddleware,
+    direct,
 )
 from mock_server.security import SESSION_HEADER, session_name
 from mock_server.session import Sessions
@@ -109,11 +111,11 @@ def middlewares(expose_headers: list[str], journal: Any = None) -> list[Any]:
         ExceptionMiddleware,
         DocsMiddleware,
         FastRoutingMiddleware,
-        BodyParseMiddleware,
+        direct(BodyParseMiddleware),
         LeanSecurityMiddleware,
         LeanRequestValidationMiddleware,
         LifespanMiddleware,
-        ContextMiddleware,
+        direct(ContextMiddleware),
     ]
 
 
@@ -232,7 +234,7 @@ class ReplyAPI(RoutedAPI[OperationApp]):
         return OperationApp(self.wiring.bindings[operation.operation_id], self.wiring)
 
 
-class ReplyApp(RoutedMiddleware[ReplyAPI]):
+class ReplyApp(DirectDispatch, RoutedMiddleware[ReplyAPI]):
     """The app Connexion wraps: each operation answered by its binding; other paths (added with
     `add_url_rule`) by a starlette router."""
 

@@ -15,7 +15,8 @@ it may send is the app's limit (413). uvicorn's `limit_concurrency` answers 503 
 connections, before the process runs out of file descriptors.
 
 It also hands each request a way to drop its connection, `scope["extensions"]["mock.abort"]`,
-for the faults that ask for one (control/shaping.py).
+for the faults that ask for one (control/shaping.py), and `scope["extensions"]["mock.body_arrived"]`,
+true once what `receive()` would hand over has arrived (bodies.read_body then sets no timer).
 
 The protocol is uvicorn's HttpToolsProtocol, extended where its parser calls back
 (tests/mock_server/test_serving.py names each method used, for uvicorn upgrades).
@@ -35,6 +36,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from mock_server.settings import Settings
 
 ABORT = "mock.abort"  # scope["extensions"] key: drops the request's connection
+BODY_ARRIVED = "mock.body_arrived"  # scope["extensions"] key: whether receive() would answer at once
 REASONS = {408: b"Request Timeout", 431: b"Request Header Fields Too Large"}
 
 
@@ -84,7 +86,11 @@ class GuardedProtocol(HttpToolsProtocol):
         super().on_headers_complete()
         # The request's scope is built and its task not started yet: offer the app a way to drop
         # the connection (a fault asks for one; ASGI itself has none).
-        self.scope.setdefault("extensions", {})[ABORT] = self.transport.abort  # type: ignore[typeddict-item]
+        extensions = self.scope.setdefault("extensions", {})
+        extensions[ABORT] = self.transport.abort  # type: ignore[typeddict-item]
+        # And a way to tell that the body has arrived already (the whole of a small one usually
+        # comes with its head), so reading it needs no stall timer (bodies.read_body).
+        extensions[BODY_ARRIVED] = self.cycle.message_event.is_set  # type: ignore[typeddict-item]
 
     def on_response_complete(self) -> None:
         super().on_response_complete()

@@ -11,12 +11,12 @@ from urllib.parse import parse_qs
 
 from connexion.datastructures import MediaTypeDict
 from connexion.validators import ParameterValidator
-from starlette.datastructures import Headers
 from starlette.types import Receive, Scope
 
 from mock_server.bodies import NOT_SENT, PARSED_BODY, Upload
 from mock_server.compiled import COMPILED
 from mock_server.errors import RequestValidationFailed, validation_item
+from mock_server.quick_checks import quick_check
 
 QUERY = "mock_server.query"  # scope key: the typed query arguments
 _NOT_A_FILE = "Expected UploadFile, received:"  # FastAPI's words for a file field sent as text
@@ -200,48 +200,94 @@ class FastAPIParameterValidator(ParameterValidator):
     """Query, path and header parameters: every problem reported, unknown query names included.
 
     It reads the scope directly: Connexion's generic URI parser, built anew for every request,
-    handles array and object encodings this contract does not use."""
+    handles array and object encodings this contract does not use. What each parameter needs
+    (its validator, its type, its shortcut: quick_checks.py) is worked out once, here."""
+
+    def __init__(self, parameters: Any, uri_parser: Any, strict_validation: bool = False, **kwargs: Any) -> None:
+        super().__init__(parameters, uri_parser, strict_validation, **kwargs)
+        self._declared = {p["name"] for p in self.parameters.get("query", [])} | self.security_query_params
+        self._plan = [
+            _Parameter(where, param)
+            for where in ("query", "path", "header")
+            for param in self.parameters.get(where, ())
+        ]
+        # Header names as they arrive (lower case), for one pass over the request's headers.
+        self._headers = {p.name.lower().encode("latin-1"): p.name for p in self._plan if p.where == "header"}
 
     def validate(self, scope: Scope) -> None:
         raw_query = scope.get("query_string", b"")
-        query = parse_qs(raw_query.decode("latin-1"), keep_blank_values=True) if raw_query else {}
+        query = parse_query(raw_query.decode("latin-1")) if raw_query else {}
         items: list[dict[str, Any]] = []
-        if self.strict_validation:
-            declared = {p["name"] for p in self.parameters.get("query", [])} | self.security_query_params
-            for name in sorted(set(query) - declared):
+        if self.strict_validation and query.keys() - self._declared:
+            for name in sorted(query.keys() - self._declared):
                 value = query[name][-1] if len(query[name]) == 1 else query[name]
                 items.append(
                     validation_item("extra_forbidden", ["query", name], "Extra inputs are not permitted", value)
                 )
-        sources = {
-            "query": {name: values[-1] for name, values in query.items()},
-            "path": scope.get("path_params", {}),
-            "header": Headers(scope=scope) if "header" in self.parameters else {},
-        }
+        headers: dict[str, str] = {}
+        if self._headers:
+            wanted = self._headers
+            for key, value in scope["headers"]:
+                name = wanted.get(key.lower())
+                if name is not None and name not in headers:  # the first of repeated headers, as Starlette's
+                    headers[name] = value.decode("latin-1")
+        path = scope.get("path_params", {})
         typed: dict[str, Any] = {}
-        for where, values in sources.items():
-            for param in self.parameters.get(where, ()):
-                problems, value = self._check(where, param, values.get(param["name"]))
+        for param in self._plan:
+            where = param.where
+            if where == "query":
+                values = query.get(param.name)
+                raw = values[-1] if values else None
+            else:
+                raw = (path if where == "path" else headers).get(param.name)
+            problems, value = param.check(raw)
+            if problems:
                 items += problems
-                if where == "query" and value is not None:
-                    typed[param["name"]] = value
+            elif where == "query" and value is not None:
+                typed[param.name] = value
         if items:
             raise RequestValidationFailed(items)
         scope[QUERY] = typed  # the responder's query arguments, parsed once
 
-    @staticmethod
-    def _check(where: str, param: dict[str, Any], value: Any) -> tuple[list[dict[str, Any]], Any]:
-        loc: list[str | int] = [where, param["name"]]
-        if value is None:
-            missing = [validation_item("missing", loc, "Field required", None)] if param.get("required") else []
-            return missing, None
+
+def parse_query(text: str) -> dict[str, list[str]]:
+    """`parse_qs(text, keep_blank_values=True)`, read directly when nothing in it is escaped
+    (no `%`, no `+`), as almost every query is: then the split is all parse_qs does."""
+    if "%" in text or "+" in text:
+        return parse_qs(text, keep_blank_values=True)
+    query: dict[str, list[str]] = {}
+    for field in text.split("&"):
+        if field:
+            name, _, value = field.partition("=")
+            query.setdefault(name, []).append(value)
+    return query
+
+
+class _Parameter:
+    """One declared parameter, ready to check: FastAPI's reading of its text, then its schema."""
+
+    __slots__ = ("where", "name", "loc", "required", "json_type", "coerce", "validator", "quick")
+
+    def __init__(self, where: str, param: dict[str, Any]) -> None:
         schema = param.get("schema", {})
-        if where != "path" or schema.get("type") != "string":
-            value = coerce_text(value, schema.get("type"))
-        validator = COMPILED.validator(schema, request=True)
-        if validator.is_valid(value):
+        self.where = where
+        self.name = param["name"]
+        self.loc: list[str | int] = [where, self.name]
+        self.required = bool(param.get("required"))
+        self.json_type = schema.get("type")
+        self.coerce = where != "path" or self.json_type != "string"
+        self.validator = COMPILED.validator(schema, request=True)
+        self.quick = quick_check(schema)
+
+    def check(self, value: Any) -> tuple[list[dict[str, Any]], Any]:
+        if value is None:
+            missing = [validation_item("missing", list(self.loc), "Field required", None)] if self.required else []
+            return missing, None
+        if self.coerce:
+            value = coerce_text(value, self.json_type)
+        if (self.quick is not None and self.quick(value)) or self.validator.is_valid(value):
             return [], value
-        return errors_of(validator, value, loc, parsing=True), None
+        return errors_of(self.validator, value, list(self.loc), parsing=True), None
 
 
 _BOOLEANS = {"true": True, "1": True, "false": False, "0": False}

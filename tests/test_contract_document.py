@@ -148,3 +148,14 @@ def test_run_timestamps_take_any_sign_and_run_fields_keep_the_columns_lengths():
     assert _validates(fields, {"started_at": -5, "status": "ignored"})
     assert not _validates(fields, {"last_error": "x" * 257})
     assert not _validates(fields, {"meta_data": "wipe"})
+
+
+@pytest.mark.parametrize("name", ["openapi.yaml", "mock_server/control_plane.yaml"])
+def test_the_mock_reads_each_document_exactly_as_pyyamls_pure_python_safe_loader_does(name):
+    import yaml
+
+    from mock_server.settings import CONTROL_SPEC_PATH, SPEC_PATH
+    from mock_server.spec import load_spec as mock_load_spec
+
+    path = SPEC_PATH if name == "openapi.yaml" else CONTROL_SPEC_PATH
+    assert mock_load_spec(path) == yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)

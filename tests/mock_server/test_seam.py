@@ -21,7 +21,7 @@ from connexion.validators.parameter import ParameterValidator
 
 from mock_server import Settings, create_app
 from mock_server.pipeline import ReplyApp, middlewares
-from mock_server.seam import CONTEXT, LeanRequestValidationMiddleware, LeanSecurityMiddleware
+from mock_server.seam import CONTEXT, DirectDispatch, LeanRequestValidationMiddleware, LeanSecurityMiddleware
 from tests.mock_server.conftest import ADMIN_KEY
 
 TESTED_MINOR = "3.3"
@@ -159,3 +159,25 @@ def test_the_served_contract_names_the_url_it_was_asked_on():
     with app.test_client(base_url="http://mock.example:8123") as client:
         assert client.get("/openapi.json").json()["servers"] == [{"url": "http://mock.example:8123"}]
         assert client.get("/__mock__/openapi.json").json()["servers"] == [{"url": "http://mock.example:8123/__mock__"}]
+
+
+def test_direct_dispatch_finds_for_every_operation_the_one_connexions_own_lookup_finds():
+    app = create_app(Settings(admin_key=ADMIN_KEY))
+    _, built = app.middleware._build_middleware_stack()  # internal: the stages, outermost first
+    stages = [stage for stage in built if isinstance(stage, DirectDispatch)]
+    assert len(stages) >= 5, "the routed stages no longer dispatch directly"
+    for stage in stages:
+        assert isinstance(stage.apis, dict) and stage.apis, (
+            f"{type(stage).__name__}: RoutedMiddleware.apis (APIs by base path) is gone or empty"
+        )
+        for base_path, apis in stage.apis.items():
+            assert isinstance(apis[0].operations, dict), "RoutedAPI.operations is no longer a dict by operationId"
+            for operation_id, operation in apis[0].operations.items():
+                assert stage._direct[base_path, operation_id] is operation
+
+
+def test_a_request_no_stage_knows_is_left_to_connexions_own_dispatch():
+    app = create_app(Settings(admin_key=ADMIN_KEY))
+    with app.test_client() as client:
+        assert client.get("/v1/no-such-thing", headers={"X-API-Key": ADMIN_KEY}).status_code == 404
+        assert client.get("/v1/assistants", headers={"X-API-Key": ADMIN_KEY}).status_code == 200
