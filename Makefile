@@ -70,8 +70,9 @@ contract: $(DEV_STAMP) ## Check a server against the contract: BASE_URL=… API_
 fuzz: $(DEV_STAMP) ## Hostile input and Schemathesis' negative mode against a live mock (ARGS="--sessions 100000")
 	$(BIN)/python -m fuzz.run $(ARGS)
 
-bench: $(DEV_STAMP) $(BENCH_STAMP) ## Benchmark the mock against Prism, Mockoon and bare Starlette, and its streams (ARGS="--rounds 5")
+bench: $(DEV_STAMP) $(BENCH_STAMP) ## Benchmark the mock against Prism, Mockoon and bare Starlette, on memory and Redis, and its streams (ARGS="--rounds 5")
 	@$(ENSURE_WRK)
+	@$(call ensure,redis-server,redis-server)
 	$(BIN)/python -m bench.run $(ARGS)
 
 profile: $(DEV_STAMP) ## Profile the mock under the bench's load with py-spy (ARGS="--scenario create_message")

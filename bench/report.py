@@ -41,6 +41,24 @@ def throughput_table(scenarios: dict[str, dict[str, Any]]) -> str:
     return table(headers, rows)
 
 
+def store_table(scenarios: dict[str, dict[str, Any]]) -> str:
+    """The mock on its memory store beside the mock on Redis, one process and two workers."""
+    servers = ("mock", "redis", "redis2")
+    headers = ["scenario", "memory rps", "redis rps", "redis x2 rps", "memory p99", "redis p99", "redis x2 p99"]
+    headers += ["redis/memory", "redis x2/redis"]
+    rows = [
+        [
+            name,
+            *(_num(s.get(f"{n}_rps")) for n in servers),
+            *(_num(s.get(f"{n}_p99_ms"), 2) + " ms" for n in servers),
+            _num(s.get("ratio_redis_memory"), 2),
+            _num(s.get("ratio_redis2_redis1"), 2),
+        ]
+        for name, s in scenarios.items()
+    ]
+    return table(headers, rows)
+
+
 def streams_table(result: dict[str, dict[str, Any]]) -> str:
     headers = ["streams", "completed", "first frame p50", "p99", "bare p99", "frames/s", "bare frames/s"]
     headers += ["mock/bare", "mock CPU", "bare CPU", "mock µs/frame", "bare µs/frame", "client CPU"]

@@ -1,4 +1,5 @@
-"""`make bench`: the mock (full validation) against Prism, Mockoon and a bare Starlette ceiling.
+"""`make bench`: the mock (full validation) against Prism, Mockoon and a bare Starlette ceiling, and
+on Redis (one process, and two workers) against its memory store.
 
     python -m bench.run [--rounds 3] [--duration 5] [--warmup 2] [--scenarios list_messages,...]
 
@@ -25,7 +26,9 @@ from bench import latency, report, servers, streams, wrk
 from bench.servers import HEADERS, MOCK_READY_PATH, Server
 from contract_tests.sdk_bodies import message_body, run_body
 
-SERVERS = ("mock", "prism", "mockoon", "bare")
+SERVERS = ("mock", "prism", "mockoon", "bare", "redis", "redis2")
+# The Redis-backed mock, one process and two workers, each on its own database of one redis-server.
+REDIS_MOCKS = {"redis": (1, 1), "redis2": (2, 2)}  # name -> (database, workers)
 SCENARIOS = ("list_messages", "create_message", "retrieve_run")
 THREAD_MESSAGES = 25
 DEMO_ASSISTANT = "asst_DemoWeatherAssistant01"  # mock_server/fixtures/default.yaml
@@ -141,17 +144,26 @@ def summarize(rounds: dict[str, list[wrk.WrkResult]]) -> dict[str, Any]:
     for other in ("prism", "mockoon", "bare"):
         if "mock" in rounds and other in rounds:
             out[f"ratio_mock_{other}"] = round(out["mock_rps"] / out[f"{other}_rps"], 3)
+    if "mock" in rounds and "redis" in rounds:
+        out["ratio_redis_memory"] = round(out["redis_rps"] / out["mock_rps"], 3)
+    if "redis" in rounds and "redis2" in rounds:
+        out["ratio_redis2_redis1"] = round(out["redis2_rps"] / out["redis_rps"], 3)
     out["rounds"] = {name: [r.as_dict() for r in results] for name, results in rounds.items()}
     return out
 
 
-def start_servers(names: list[str]) -> dict[str, Server]:
+def start_servers(names: list[str], store: Server | None) -> dict[str, Server]:
+    """The servers to load, not started yet; the Redis-backed mocks on `store`'s redis-server."""
     makers = {
         "mock": servers.mock_server,
         "prism": servers.prism_server,
         "mockoon": servers.mockoon_server,
         "bare": servers.bare_server,
     }
+    for name, (database, workers) in REDIS_MOCKS.items():
+        if store is not None:
+            url = f"redis://{servers.HOST}:{store.port}/{database}"
+            makers[name] = lambda name=name, url=url, workers=workers: servers.mock_on_redis(name, url, workers)
     return {name: makers[name]() for name in names}
 
 
@@ -161,6 +173,8 @@ def wait_all(running: dict[str, Server]) -> None:
         "bare": ("/v1/runs/run_NoSuchRun0000000000000000", (404,)),  # its store answers: it is up
         "prism": (f"/v1/runs/{PRISM_TARGET['run_id']}", (200,)),
         "mockoon": (f"/v1/runs/{PRISM_TARGET['run_id']}", (200,)),
+        "redis": (MOCK_READY_PATH, (200,)),
+        "redis2": (MOCK_READY_PATH, (200,)),
     }
     for name, server in running.items():
         path, statuses = ready[name]
@@ -238,8 +252,9 @@ def main(argv: list[str] | None = None) -> int:
         "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
     }
     print(f"bench: {', '.join(args.servers)} x {', '.join(args.scenarios)}; {args.rounds} x {args.duration:g} s")
-    running = start_servers(args.servers)
-    with servers.running(*running.values()):
+    store = servers.redis_store() if set(REDIS_MOCKS) & set(args.servers) else None
+    running = start_servers(args.servers, store)
+    with servers.running(*([store] if store is not None else [])), servers.running(*running.values()):
         wait_all(running)
         targets = {name: PRISM_TARGET if name in EXAMPLE_SERVERS else prepare(s) for name, s in running.items()}
         result["scenarios"], problems = throughput(running, targets, args)
@@ -259,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"\nThroughput (wrk -t{args.threads} -c{args.connections}, median of {args.rounds} rounds)")
     print(report.throughput_table(result["scenarios"]))
+    if set(REDIS_MOCKS) & set(args.servers):
+        print("\nThe store: memory against Redis (one process, and two workers), same run")
+        print(report.store_table(result["scenarios"]))
     if "streams" in result:
         pace = (
             f"{streams.TOKENS_PER_SECOND:g} tokens/s, {args.stream_tokens} tokens, opened over {args.stream_ramp:g} s"

@@ -131,6 +131,8 @@ def running(*servers: Server) -> Iterator[tuple[Server, ...]]:
     try:
         for server in servers:
             server.start()
+            if server.name == "redis-server":  # the Redis-backed mocks refuse to start without it
+                wait_redis(server)
         yield servers
     finally:
         for server in servers:
@@ -169,6 +171,34 @@ def filled_mock(messages: int) -> Server:
     port = free_port()
     command = [sys.executable, "-m", "bench.filled_mock", "--messages", str(messages), "--port", str(port)]
     return Server(f"mock with {messages} messages", [*command, "--admin-key", ADMIN_KEY], port)
+
+
+def redis_store() -> Server:
+    """A redis-server for the Redis-backed mocks: 127.0.0.1, a free port, nothing written to disk."""
+    port = free_port()
+    binary = shutil.which("redis-server") or "redis-server"
+    command = [binary, "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no"]
+    return Server("redis-server", command, port)
+
+
+def wait_redis(server: Server, timeout: float = 30.0) -> None:
+    """Until the redis-server answers PING (it speaks no HTTP, so `wait_ready` cannot ask it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            with socket.create_connection((HOST, server.port), timeout=0.5) as conn:
+                conn.sendall(b"PING\r\n")
+                if conn.recv(16).startswith(b"+PONG"):
+                    return
+        time.sleep(0.05)
+    raise RuntimeError(f"redis-server did not answer on port {server.port} in {timeout:.0f} s:\n{server.output()}")
+
+
+def mock_on_redis(name: str, store_url: str, workers: int) -> Server:
+    """The mock as `make bench` runs the memory one, its state in Redis, in `workers` processes."""
+    server = mock_server("--store", store_url, "--workers", str(workers))
+    server.name = name
+    return server
 
 
 def ensure_wrk() -> None:
