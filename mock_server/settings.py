@@ -70,6 +70,11 @@ class Settings:
     max_journal_body_bytes: int = 4_096
     # Vectors one vector store holds at most (413 beyond): a search scores every one of them.
     max_store_vectors: int = 10_000
+    # A JSON file the memory store is saved to (every session) and loaded from at start
+    # (persistence.py; the CLI's --state-file), and the seconds between saves while serving:
+    # 0 saves only at shutdown.
+    state_file: Path | None = None
+    state_save_seconds: float = 30.0
 
     def __post_init__(self) -> None:
         # The CLI and from_env check what they read and say where it came from; this is for
@@ -115,11 +120,13 @@ ENVIRONMENT: dict[str, type] = {
     "max_journal_body_bytes": int,
     "max_store_vectors": int,
     "signed_url_secret": str,
+    "state_file": Path,
+    "state_save_seconds": float,
 }
 # Limits and their CLI flags (`--max-body-bytes` …): each must be positive.
 LIMITS = tuple(name for name in ENVIRONMENT if name.startswith(("max_", "header_", "body_", "keep_")))
 # The settings `problem` knows a rule for.
-CHECKED = ("port", "admin_key", "stream_delay", *LIMITS)
+CHECKED = ("port", "admin_key", "stream_delay", "state_save_seconds", *LIMITS)
 MAX_PORT = 65_535
 
 
@@ -136,7 +143,7 @@ def problem(name: str, value: object) -> str | None:
             return f"is not an API key: a key is {KEY_FORMAT}; a minted one is ad_ and 43 letters and digits"
     elif isinstance(value, float) and not math.isfinite(value):
         return "must be a finite number"
-    elif name == "stream_delay" and value < 0:  # type: ignore[operator]
+    elif name in ("stream_delay", "state_save_seconds") and value < 0:  # type: ignore[operator]
         return "must be 0 or more"
     elif name in LIMITS and value <= 0:  # type: ignore[operator]
         return "must be greater than 0"
