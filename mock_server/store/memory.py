@@ -61,11 +61,25 @@ def _unpacker(keys: tuple[str, ...], empties: dict[str, type]) -> Any:
 EMPTY = {list: "[]", dict: "{}"}
 
 
+class Plan:
+    """How rows with these keys are packed: the positions (in the packed tuple) worth a look, so
+    packing a row walks a few of its values, not all of them. Containers are the positions that
+    held a list or a dict in the first such row (an empty one there is left out); a container
+    elsewhere in a later row is simply kept, which is correct, only less compact."""
+
+    __slots__ = ("containers", "ids", "shapes")
+
+    def __init__(self, keys: tuple[str, ...], first: Row) -> None:
+        self.containers = tuple(2 + n for n, key in enumerate(keys) if first[key].__class__ in (list, dict))
+        self.ids = tuple(2 + n for n, key in enumerate(keys) if key == "id" or key[-3:] == "_id")
+        self.shapes: dict[tuple[int, ...], Shape] = {}  # by the positions left out empty
+
+
 class MemoryTable:
     def __init__(self, indexes: Sequence[Index] = ()) -> None:
         self._rows: dict[str, Packed] = {}
         self._next_seq = 0
-        self._shapes: dict[tuple[Any, ...], Shape] = {}
+        self._plans: dict[tuple[str, ...], Plan] = {}
         self._fields = {index.name: index.fields for index in indexes}
         self._buckets: dict[str, dict[Key, dict[str, None]]] = {index.name: {} for index in indexes}
 
@@ -131,20 +145,25 @@ class MemoryTable:
         return len(self._rows) if index is None else len(self._buckets[index].get(key, {}))
 
     def _pack(self, seq: int, row: Row) -> Packed:
-        values: list[Any] = [seq, None]
-        empties: list[tuple[str, type]] = []
-        for name, value in row.items():
-            kind = value.__class__
-            if (kind is list or kind is dict) and not value:
-                empties.append((name, kind))
-                value = None
-            elif kind is str and (name == "id" or name[-3:] == "_id"):
-                value = sys.intern(value)  # a thread's messages share its id, not a copy each
-            values.append(value)
-        signature = (tuple(row), tuple(empties))
-        shape = self._shapes.get(signature)
+        keys = tuple(row)
+        plan = self._plans.get(keys)
+        if plan is None:
+            plan = self._plans[keys] = Plan(keys, row)
+        values = [seq, None, *row.values()]
+        empties = []
+        for at in plan.containers:
+            value = values[at]
+            if not value and (value.__class__ is list or value.__class__ is dict):
+                empties.append(at)
+                values[at] = None
+        for at in plan.ids:
+            if values[at].__class__ is str:
+                values[at] = sys.intern(values[at])  # a thread's messages share its id, not a copy each
+        signature = tuple(empties)
+        shape = plan.shapes.get(signature)
         if shape is None:
-            shape = self._shapes[signature] = Shape(*signature)
+            named = tuple((keys[at - 2], row[keys[at - 2]].__class__) for at in empties)
+            shape = plan.shapes[signature] = Shape(keys, named)
         values[1] = shape
         return tuple(values)
 

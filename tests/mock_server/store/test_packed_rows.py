@@ -34,3 +34,11 @@ def test_rows_of_different_keys_in_one_table_keep_their_own_keys():
     assert run_now(table.get("b")) == {"id": "b", "y": [], "z": 2}
     assert run_now(table.delete("b")) == {"id": "b", "y": [], "z": 2}
     assert run_now(table.count()) == 1
+
+
+def test_a_list_where_the_first_row_of_its_keys_had_none_is_kept_as_it_is():
+    table = MemoryTable()
+    run_now(table.insert({"id": "a", "details": None, "tags": []}))
+    run_now(table.insert({"id": "b", "details": [], "tags": ["x"]}))
+    assert run_now(table.get("a")) == {"id": "a", "details": None, "tags": []}
+    assert run_now(table.get("b")) == {"id": "b", "details": [], "tags": ["x"]}
