@@ -216,3 +216,21 @@ def test_a_state_file_saved_under_another_seed_is_refused(tmp_path, started):
     state.write_text(json.dumps(saved_document(tmp_path, started)))
     line = refused(run_cli("--port", "0", "--seed", "2", "--state-file", str(state)))
     assert "was saved under --seed 1, and this start has --seed 2" in line
+
+
+def test_mock_state_file_names_the_file_as_the_flag_does(tmp_path):
+    state = tmp_path / "from-env.json"
+    state.write_text("{not json")
+    line = refused(run_cli("--port", "0", env={"MOCK_STATE_FILE": str(state)}))
+    assert f"state file {state}: is not JSON" in line
+
+
+def test_a_state_file_the_mock_cannot_create_stops_it_at_start(tmp_path):
+    state = tmp_path / "no-such-directory" / "state.json"
+    line = refused(run_cli("--port", "0", "--state-file", str(state)))
+    assert f"state file {state}: cannot be written: No such file or directory" in line
+
+
+def test_a_negative_save_interval_is_refused():
+    line = refused(run_cli("--port", "0", "--state-save-seconds", "-1"))
+    assert "--state-save-seconds -1.0 must be 0 or more" in line
