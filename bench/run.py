@@ -5,7 +5,8 @@ on Redis (one process, and two workers) against its memory store.
 
 Throughput and latency under keep-alive load (wrk, 16 connections) for three scenarios, rounds
 alternating the servers; then N concurrent streamed completions (bench/streams.py), list latency
-on a thread of 1k/100k/1M messages, and the mock's start-up time. Prints tables and writes bench/results/latest.json.
+on a thread of 1k/100k/1M messages, the mock's start-up time, and the memory a stored message
+costs (bench/memory.py). Prints tables and writes bench/results/latest.json.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from bench import latency, report, servers, streams, wrk
+from bench import latency, memory, report, servers, streams, wrk
 from bench.servers import HEADERS, MOCK_READY_PATH, Server
 from contract_tests.sdk_bodies import message_body, run_body
 
@@ -207,6 +208,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--stream-tokens", type=int, default=100, help="content frames per stream (default 100)")
     parser.add_argument("--stream-ramp", type=float, default=1.0, help="seconds the streams open over (default 1)")
     parser.add_argument("--skip-streams", action="store_true", help="skip the streams-under-load measure")
+    parser.add_argument("--skip-memory", action="store_true", help="skip the bytes-per-message measure")
+    parser.add_argument(
+        "--memory-messages",
+        type=lambda text: _sizes(text)[0],
+        default=1_000_000,
+        help="messages for the memory measure (default 1M)",
+    )
     parser.add_argument("--output", type=Path, default=servers.BENCH / "results" / "latest.json")
     args = parser.parse_args(argv)
     if args.rounds < 1 or args.duration < 1 or args.warmup < 1:
@@ -268,6 +276,8 @@ def main(argv: list[str] | None = None) -> int:
         result["list_latency"] = latency.list_latency(args.sizes, args.list_requests)
     if not args.skip_startup:
         result["startup"] = latency.startup_time(args.startup_runs)
+    if not args.skip_memory:
+        result["memory"] = memory.memory(args.memory_messages)
     result["problems"] = problems
     result["seconds"] = round(time.monotonic() - started, 1)
     report.save(result, args.output)
@@ -289,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     if "startup" in result:
         runs = ", ".join(f"{ms:.0f}" for ms in result["startup"]["runs_ms"])
         print(f"\nMock start-up to first served request: {result['startup']['median_ms']:.0f} ms (runs: {runs})")
+    if "memory" in result:
+        print(f"\nMemory: {memory.memory_line(result['memory'])}")
     for problem in problems:
         print(f"WARNING: not every answer was 2xx: {problem}", file=sys.stderr)
     print(f"\nWrote {args.output}  ({result['seconds']:.0f} s)")

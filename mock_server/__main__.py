@@ -6,6 +6,8 @@ Startup prints the base URL and the admin key, the two things a frontend develop
 from __future__ import annotations
 
 import argparse
+import asyncio
+import dataclasses
 import errno
 import socket
 import sys
@@ -13,9 +15,12 @@ from pathlib import Path
 
 import uvicorn
 
+from mock_server import persistence
 from mock_server.app import create_app
 from mock_server.collector import keep_pauses_short
+from mock_server.persistence import StateFileError
 from mock_server.registry import StartupError
+from mock_server.saving import SavingServer, StateSaver
 from mock_server.seeding import FixtureError
 from mock_server.serving import listen, raise_file_limit, server_config
 from mock_server.settings import CHECKED, DEFAULT_FIXTURES, ENVIRONMENT, LIMITS, Settings, SettingsError, problem
@@ -68,6 +73,20 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="OPERATION_ID",
         help="answer an operation that has no handler from its contract examples (repeatable)",
     )
+    parser.add_argument(
+        "--state-file",
+        type=Path,
+        metavar="PATH",
+        help="keep the memory store (every session) in this JSON file: loaded at start, saved every "
+        "--state-save-seconds and at shutdown; created when missing (default: $MOCK_STATE_FILE, else none)",
+    )
+    parser.add_argument(
+        "--state-save-seconds",
+        type=float,
+        metavar="S",
+        help="seconds between saves of --state-file, 0 for only at shutdown "
+        f"(default: $MOCK_STATE_SAVE_SECONDS, else {Settings().state_save_seconds:g})",
+    )
     parser.add_argument("--log-level", default="warning", help="uvicorn log level (default: warning)")
     limits = parser.add_argument_group("limits (also MOCK_<NAME>, e.g. MOCK_MAX_BODY_BYTES)")
     defaults = Settings()
@@ -116,11 +135,18 @@ def main(argv: list[str] | None = None) -> int:
             signed_url_secret=args.signed_url_secret,
             store=args.store,
             workers=args.workers,
+            state_file=args.state_file,
+            state_save_seconds=args.state_save_seconds,
             **{name: getattr(args, name) for name in LIMITS},
         )
+        saved = persistence.read(settings.state_file) if settings.state_file else None
+        if saved is not None:  # the stored sessions' admin key, and their seed
+            key = persistence.check_compatible(saved, settings.seed, settings.admin_key)
+            settings = dataclasses.replace(settings, admin_key=key)
         # Before the app is built and the banner printed: a port in use is said at once, alone.
         sockets = bind(settings.host, settings.port)
         app = create_app(settings)
+        saver = start_state_file(app.mock, settings.state_file, saved) if settings.state_file else None
     except FixtureError as error:
         for line in error.problems[:MAX_PROBLEMS]:  # one line each, every one naming the file, row and field
             print(f"mock_server: cannot start: {line}", file=sys.stderr)
@@ -129,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"mock_server: cannot start: … and {len(error.problems) - MAX_PROBLEMS} more problems", file=sys.stderr
             )
         return 2
-    except (StartupError, SettingsError, StoreUnavailable, OSError) as error:
+    except (StartupError, SettingsError, StoreUnavailable, StateFileError, OSError) as error:
         print(f"mock_server: cannot start: {error}", file=sys.stderr)
         return 2
     port = sockets[0].getsockname()[1]  # the one the system picked, for --port 0
@@ -140,16 +166,34 @@ def main(argv: list[str] | None = None) -> int:
     if settings.shared:
         print(f"Store: {describe(settings.store)}, {settings.workers} worker(s)", flush=True)
     print(f"  export ENTITIES_BASE_URL={base_url} ENTITIES_API_KEY={app.mock.seed.admin_key}", flush=True)
+    if saver is not None:
+        print(f"State file: {settings.state_file} ({'loaded' if saved else 'new'})", flush=True)
     keep_pauses_short()  # the store keeps every row: collections must not walk it (see collector.py)
     raise_file_limit()
+    config = server_config(app, settings, log_level=args.log_level)
 
     def serve() -> None:
-        uvicorn.Server(server_config(app, settings, log_level=args.log_level)).run(sockets=sockets)
+        server = uvicorn.Server(config) if saver is None else SavingServer(config, saver, settings.state_save_seconds)
+        server.run(sockets=sockets)
 
-    if settings.workers > 1:
+    if settings.workers > 1:  # a shared store only (Settings refuses it otherwise), so no state file
         return serve_workers(settings.workers, serve)
     serve()
     return 0
+
+
+def start_state_file(mock: object, path: Path, saved: persistence.Saved | None) -> StateSaver:
+    """The saved sessions loaded (all or none), or, with no file yet, one written now: a path the
+    mock cannot write to is said at start, not after a day of work at shutdown."""
+    saver = StateSaver(mock, path)
+    if saved is not None:
+        asyncio.run(persistence.restore(mock, saved))
+    else:
+        try:
+            asyncio.run(saver.save())
+        except OSError as error:
+            raise StateFileError(path, f"cannot be written: {error.strerror or error}") from None
+    return saver
 
 
 def check_args(args: argparse.Namespace) -> None:

@@ -38,6 +38,16 @@ class IdFactory:
         # Real keys are "ea_" + token_urlsafe(32): 43 url-safe characters.
         return f"{prefix}_{self.token(43)}"
 
+    @property
+    def position(self) -> object:
+        """Where a seeded factory's generator is (random.getstate()), None unseeded: a mock
+        restarted from a state file goes on from here, minting none of the ids it minted before."""
+        return self._random.getstate() if self._random is not None else None
+
+    def resume(self, position: object) -> None:
+        if self._random is not None and position is not None:
+            self._random.setstate(position)  # type: ignore[arg-type]
+
 
 def iso_instant(value: str | float | None) -> str | None:
     """An instant as the real server reads it into a datetime and writes it back: epoch seconds
@@ -87,6 +97,16 @@ class Clock:
     def offset(self) -> int:
         """Seconds this clock was moved on."""
         return self._offset
+
+    @property
+    def position(self) -> int | None:
+        """A seeded clock's last reading before its offset (None unseeded), for a state file."""
+        return self._next
+
+    def resume(self, position: int | None, offset: int) -> None:
+        if self._next is not None and position is not None:
+            self._next = position
+        self._offset = offset
 
     @property
     def seeded(self) -> bool:

@@ -85,6 +85,16 @@ class Sessions:
     def names(self) -> list[str]:
         return list(self._sessions)
 
+    def all(self) -> list[Session]:
+        """Every session, least recently used first, without counting as a use (a state file's save)."""
+        return list(self._sessions.values())
+
+    def register(self, session: Session) -> None:
+        """Register a session made elsewhere (loaded from a state file), as the most recently used."""
+        self._sessions[session.name] = session
+        self._sessions.move_to_end(session.name)
+        self._evict()
+
     def key(self, name: str | None) -> str:
         """The registry key of a header value; SessionNameTooLong when it is beyond the limit."""
         name = name or DEFAULT

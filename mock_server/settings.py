@@ -70,6 +70,11 @@ class Settings:
     max_journal_body_bytes: int = 4_096
     # Vectors one vector store holds at most (413 beyond): a search scores every one of them.
     max_store_vectors: int = 10_000
+    # A JSON file the memory store is saved to (every session) and loaded from at start
+    # (persistence.py; the CLI's --state-file), and the seconds between saves while serving:
+    # 0 saves only at shutdown.
+    state_file: Path | None = None
+    state_save_seconds: float = 30.0
     # Where sessions live: "memory" (this process), or a Redis URL (redis://HOST:PORT/DB) that
     # replicas share (mock_server/shared_sessions.py); and the processes serving (>1 needs Redis).
     store: str = "memory"
@@ -81,6 +86,10 @@ class Settings:
         return self.store != "memory"
 
     def __post_init__(self) -> None:
+        if self.state_file is not None and self.store != "memory":
+            raise SettingsError(
+                "--state-file saves the memory store; a Redis store keeps its state in Redis (drop one of them)"
+            )
         if self.workers > 1 and self.store == "memory":
             raise SettingsError(
                 f"--workers {self.workers} needs a shared store: each process would hold a world of its own; "
@@ -131,12 +140,15 @@ ENVIRONMENT: dict[str, type] = {
     "signed_url_secret": str,
     "store": str,
     "workers": int,
+    "state_file": Path,
+    "state_save_seconds": float,
 }
 # Limits and their CLI flags (`--max-body-bytes` …): each must be positive.
 LIMITS = tuple(name for name in ENVIRONMENT if name.startswith(("max_", "header_", "body_", "keep_")))
 # The settings `problem` knows a rule for.
 CHECKED = ("port", "admin_key", "stream_delay", "store", "workers", *LIMITS)
 STORE_SCHEMES = ("redis://", "rediss://", "unix://")
+CHECKED = ("port", "admin_key", "stream_delay", "state_save_seconds", *LIMITS)
 MAX_PORT = 65_535
 
 
@@ -159,7 +171,7 @@ def problem(name: str, value: object) -> str | None:
             return "must be 1 or more"
     elif isinstance(value, float) and not math.isfinite(value):
         return "must be a finite number"
-    elif name == "stream_delay" and value < 0:  # type: ignore[operator]
+    elif name in ("stream_delay", "state_save_seconds") and value < 0:  # type: ignore[operator]
         return "must be 0 or more"
     elif name in LIMITS and value <= 0:  # type: ignore[operator]
         return "must be greater than 0"

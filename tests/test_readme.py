@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import textwrap
@@ -132,3 +133,23 @@ def test_the_files_upload_example_runs_against_the_mock(tmp_path):
     assert done.returncode == 0, done.stderr
     made = json.loads(done.stdout)
     assert (made["filename"], made["purpose"], made["bytes"]) == ("notes.txt", "assistants", 16)
+
+
+def test_the_persistence_example_keeps_a_thread_across_a_restart(tmp_path):
+    section = README[README.index("### Persistence") : README.index("### Vector stores")]
+    (script,) = re.findall(r"^```bash\n(.*?)^```", section, flags=re.S | re.M)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {name: value for name, value in os.environ.items() if not name.startswith("MOCK_")}
+    env.update(PORT=str(port), PYTHONPATH=str(ROOT), PATH=f"{Path(sys.executable).parent}:{env['PATH']}")
+    done = subprocess.run(
+        ["bash", "-e", "-c", script], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=90
+    )
+    assert done.returncode == 0, f"{done.stdout}\n{done.stderr}"
+    thread = json.loads(done.stdout.splitlines()[-1])  # read back from the restarted mock
+    assert (
+        thread["meta_data"] == {"kept": "yes"}
+        and thread["id"] == json.loads((tmp_path / "thread.json").read_text())["id"]
+    )
+    assert json.loads((tmp_path / "state.json").read_text())["format"] == "entities-mock-saved/1"
