@@ -145,10 +145,9 @@ ENVIRONMENT: dict[str, type] = {
 }
 # Limits and their CLI flags (`--max-body-bytes` …): each must be positive.
 LIMITS = tuple(name for name in ENVIRONMENT if name.startswith(("max_", "header_", "body_", "keep_")))
-# The settings `problem` knows a rule for.
-CHECKED = ("port", "admin_key", "stream_delay", "store", "workers", *LIMITS)
 STORE_SCHEMES = ("redis://", "rediss://", "unix://")
-CHECKED = ("port", "admin_key", "stream_delay", "state_save_seconds", *LIMITS)
+# The settings `problem` knows a rule for.
+CHECKED = ("port", "admin_key", "stream_delay", "store", "workers", "state_save_seconds", *LIMITS)
 MAX_PORT = 65_535
 
 

@@ -33,6 +33,12 @@ def test_workers_without_a_shared_store_are_refused_naming_the_fix():
     assert "--workers 2 needs a shared store" in line and "--store redis://" in line
 
 
+def test_a_state_file_with_a_redis_store_is_refused_naming_both(tmp_path):
+    line = refused(run_cli("--store", "redis://127.0.0.1:1/0", "--state-file", str(tmp_path / "s.json")))
+    assert "--state-file saves the memory store" in line and "Redis" in line
+    assert not (tmp_path / "s.json").exists()
+
+
 def test_two_workers_serve_one_port_and_share_one_store(redis_server):
     command = [sys.executable, "-m", "mock_server", "--store", redis_server.url, "--workers", "2"]
     command += ["--port", "0", "--admin-key", ADMIN_KEY]
