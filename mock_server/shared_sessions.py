@@ -3,15 +3,20 @@
 What a session holds beyond its rows lives in Redis too, under its hash tag `entities-mock:{NAME}`:
 
     :meta    hash: `gen` (the generation its rows live under), `ready` (the generation seeded),
-             `version` (of the shared parts), `clock` (the seeded clock's reading), `ids` (ids leased)
+             `version` (of the shared parts), `clock` (the seeded clock's reading), `ids` (ids leased),
+             `cached:<table>` (moved by every write to a table replicas keep a copy of)
     :shared  hash: `rules`, `faults` and `offset` as the control plane last set them
     :lock    the seeding lock (SET NX PX): a session is seeded exactly once across replicas
 
 Each replica keeps a copy of a session (its `Session`, with its repositories over the shared
 rows) and refreshes it before every request with one script (SYNC): a new generation (a reset, a
 loaded state, or a Redis that lost its data) makes a new copy, a new version reloads the rules,
-faults and clock offset. A reset moves a session to a new generation and unlinks the old one's
-keys; whichever replica uses it next seeds it, under the lock.
+faults and clock offset, and a table's `cached:` counter that moved empties this replica's copy of
+that table's rows (API keys, users, assistants, threads: store/redis_row_cache.py). Concurrent
+requests to one session share a refresh that began after each of them arrived
+(store/coalesced.py): one round trip for all of them, none of them stale. A reset moves a session
+to a new generation and unlinks the old one's keys; whichever replica uses it next seeds it,
+under the lock.
 
 Ids: without `--seed` they are random (131 bits, as the memory store mints them; the store refuses
 a duplicate id in any case). Under `--seed` they come from a counter per session that replicas
@@ -40,9 +45,11 @@ from mock_server.ids import ALPHABET, Clock, IdFactory
 from mock_server.seeding import Seed
 from mock_server.session import Session, Sessions
 from mock_server.store import Store
+from mock_server.store.coalesced import Coalesced
 from mock_server.store.protocol import StoreUnavailable
 from mock_server.store.redis_backend import RedisBackend
 from mock_server.store.redis_connection import PREFIX, RedisConnection, guarded
+from mock_server.store.redis_row_cache import COUNTERS
 
 logger = logging.getLogger("mock_server")
 REGISTRY = f"{PREFIX}:sessions"
@@ -87,6 +94,7 @@ class SharedSessions(Sessions):
         super().__init__(seed, self._no_backend, seed_value=seed_value, **limits)
         self.conn = conn
         self.where = conn.where
+        self._refreshes: dict[str, Coalesced[Session]] = {}  # per session name
 
     @staticmethod
     def _no_backend(name: str) -> Any:
@@ -125,14 +133,24 @@ class SharedSessions(Sessions):
         clock = session.clock._next or 0 if session is not None else 0  # noqa: SLF001
         ids = session.ids if session is not None else None
         lease = LEASE if isinstance(ids, LeasedIds) and ids.low else 0
-        return await self.conn.scripts.sync(keys=[f"{self._tag(name)}:meta"], args=[clock, lease])
+        return await self.conn.scripts.sync(keys=[f"{self._tag(name)}:meta"], args=[clock, lease, *COUNTERS])
 
     async def refresh(self, session: Session) -> Session:
-        gen, ready, version, clock, leased = await self._sync(session, session.name)
+        refresh = self._refreshes.get(session.name)
+        if refresh is None:
+            refresh = self._refreshes[session.name] = Coalesced(lambda name=session.name: self._refresh(name))
+        return await refresh()
+
+    async def _refresh(self, name: str) -> Session:
+        session = self.peek(name)
+        if session is None:  # dropped (a reset, or evicted) since it was asked for
+            return await self._open(name, create=True)  # type: ignore[return-value]
+        gen, ready, version, clock, leased, cached = await self._sync(session, session.name)
         if gen is None or int(gen) != session.generation or ready is None or int(ready) != session.generation:
             self.drop(session.name)
             return await self._open(session.name, create=True)  # type: ignore[return-value]
         self._apply(session, int(clock), int(leased))
+        session.store.backend.cache.observe(cached)  # type: ignore[attr-defined]
         if int(version or 0) != session.version:
             await self._load_shared(session, int(version or 0))
         return session
@@ -147,7 +165,7 @@ class SharedSessions(Sessions):
         client = self.conn.client
         deadline = asyncio.get_running_loop().time() + OPEN_SECONDS
         while True:
-            gen, ready, version, _, _ = await self._sync(None, name)
+            gen, ready, version, *_ = await self._sync(None, name)
             if gen is not None and ready == gen:
                 return await self._attach(name, int(gen), int(version or 0))
             if not create:
@@ -197,12 +215,17 @@ class SharedSessions(Sessions):
         return self._register(session)
 
     async def _lease(self, session: Session) -> None:
-        _, _, _, clock, leased = await self._sync(session, session.name)
+        _, _, _, clock, leased, cached = await self._sync(session, session.name)
         self._apply(session, int(clock), int(leased))
+        session.store.backend.cache.observe(cached)  # type: ignore[attr-defined]
 
     def _register(self, session: Session) -> Session:
         self._sessions[session.name] = session
         self._evict()
+        if len(self._refreshes) > len(self._sessions):  # forget the refreshes of evicted sessions
+            for name in [name for name, refresh in self._refreshes.items() if name not in self._sessions]:
+                if self._refreshes[name].idle:
+                    del self._refreshes[name]
         return session
 
     @guarded(lambda self: self.where)

@@ -4,6 +4,8 @@
 An entry is stored as the JSON `/__mock__/journal` answers (made when it is recorded, unlike the
 memory journal's references: it has to leave the process anyway). A journal that cannot reach
 Redis drops the entry and logs it once: recording never fails the request it records.
+Concurrent requests' entries go in one script (`Coalesced`): an entry is stored before its
+request's answer ends, as one written alone would be, in one round trip for all of them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 import orjson
 
 from mock_server.control.journal import Entry, Query
+from mock_server.store.coalesced import Coalesced
 from mock_server.store.redis_connection import PREFIX, RedisConnection, guarded
 
 logger = logging.getLogger("mock_server")
@@ -40,20 +43,28 @@ class RedisJournal:
         self.size = size
         self.where = conn.where
         self._failing = False
+        self._waiting: list[bytes] = []  # entries for the next write
+        self._write = Coalesced(self._record)
 
     async def record(self, entry: Entry) -> None:
         entry.seq = 0  # the script numbers it: `{"seq":0` is replaced by the shared sequence
+        self._waiting.append(orjson.dumps(entry.as_json()))
         try:
-            await self._record(orjson.dumps(entry.as_json()))
+            await self._write()  # a write that began after the append: it holds this entry
             self._failing = False
         except Exception as error:  # StoreUnavailable: the request was answered; only its record is lost
             if not self._failing:
                 logger.warning("mock_server: the journal could not record a request: %s", error)
             self._failing = True
 
+    async def _record(self) -> None:
+        batch, self._waiting = self._waiting, []
+        if batch:
+            await self._store(batch)
+
     @guarded(lambda self: self.where)
-    async def _record(self, data: bytes) -> None:
-        await self.conn.scripts.journal_record(keys=list(KEYS), args=[data, self.size])
+    async def _store(self, batch: list[bytes]) -> None:
+        await self.conn.scripts.journal_record(keys=list(KEYS), args=[self.size, *batch])
 
     @guarded(lambda self: self.where)
     async def entries(self, query: Query) -> list[StoredEntry]:

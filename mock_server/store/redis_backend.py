@@ -32,6 +32,7 @@ import orjson
 
 from mock_server.store.protocol import DuplicateId, Index, Key, Order, Page, Row, StoreUnavailable
 from mock_server.store.redis_connection import guarded
+from mock_server.store.redis_row_cache import RowCache, counter
 from mock_server.store.redis_scripts import JOURNAL_RECORD, RANGE, SYNC, WRITE
 
 SCAN_CHUNK = 1_000
@@ -69,11 +70,23 @@ class RedisTable:
         self._index_prefix = f"{ns}:idx:{name}:"
         self._fields = {index.name: index.fields for index in indexes}
         self._channel = backend.channel(name) if name in PUBLISHED else None
+        self._cache = backend.cache.tables.get(name)
+        self._counter = counter(name)
 
     @guarded(lambda self: self.where)
     async def get(self, row_id: str) -> Row | None:
-        raw = await self.backend.conn.client.hget(self._rows, row_id)
-        return orjson.loads(raw) if raw is not None else None
+        cache = self._cache
+        if cache is None:
+            raw = await self.backend.conn.client.hget(self._rows, row_id)
+            return orjson.loads(raw) if raw is not None else None
+        raw = cache.get(row_id)
+        if raw is None:
+            read_under = cache.version
+            raw = await self.backend.conn.client.hget(self._rows, row_id)
+            if raw is None:
+                return None
+            cache.keep(row_id, raw, read_under)
+        return orjson.loads(raw)  # a copy, as every read gives
 
     @guarded(lambda self: self.where)
     async def insert(self, row: Row) -> None:
@@ -153,6 +166,10 @@ class RedisTable:
         }
         if self._channel is not None:
             op["ch"] = self._channel
+        if self._cache is not None:
+            # Before the write is sent: a read racing it must not keep the row it replaces.
+            self._cache.forget()
+            op["v"], op["vf"] = self.backend.meta, self._counter
         return op
 
     def _all_keys(self, row: Row) -> Iterator[str]:
@@ -175,7 +192,9 @@ class RedisBackend:
         self.conn = conn  # redis_connection.RedisConnection
         self.session_tag = session_tag  # `entities-mock:{name}`
         self.namespace = f"{session_tag}:g{generation}"
+        self.meta = f"{session_tag}:meta"
         self.where = conn.where
+        self.cache = RowCache()  # the session's refresh tells it what changed (`observe`)
 
     def channel(self, table: str) -> str:
         return f"{self.session_tag}:changes:{table}"

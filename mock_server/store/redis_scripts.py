@@ -8,7 +8,9 @@ batch's keys are only known from its rows), which a single node and one-slot bat
 # ARGV[1]: a JSON list of operations, each
 #   {"h": rows hash, "s": seq hash, "q": seq counter, "id": row id, "old": raw JSON expected
 #    (false: the row must be absent), "new": raw JSON (false: delete), "rm": [index keys],
-#    "add": [index keys], "ch": channel to publish the id on (optional)}
+#    "add": [index keys], "ch": channel to publish the id on (optional), "v", "vf": the session's
+#    meta hash and the counter of the table there the write moves (for a table replicas keep a
+#    copy of: redis_row_cache.py)}
 # Every operation's "old" is compared first (compare-and-set: the client computed index changes
 # from that row); a mismatch applies nothing and answers {0, position} so the client re-reads and
 # retries. An insert takes the next number of its table's sequence: index entries are scored by
@@ -40,6 +42,7 @@ for _, op in ipairs(ops) do
     for _, key in ipairs(op.add) do redis.call('ZADD', key, seq, op.id) end
   end
   if op.ch then redis.call('PUBLISH', op.ch, op.id) end
+  if op.v then redis.call('HINCRBY', op.v, op.vf, 1) end
 end
 return {1, 0}
 """
@@ -58,8 +61,9 @@ return redis.call('HMGET', KEYS[2], unpack(ids))
 """
 
 # KEYS[1]: a session's meta hash. ARGV[1]: the replica's seeded clock reading (0: unseeded), ARGV[2]:
-# ids to lease (0: none). Answers {generation, ready generation, shared version, seeded clock,
-# end of the leased ids}: what a replica refreshes its copy of a session from, in one round trip.
+# ids to lease (0: none), ARGV[3..]: the counters of the tables replicas keep a copy of. Answers
+# {generation, ready generation, shared version, seeded clock, end of the leased ids, {counters}}:
+# what a replica refreshes its copy of a session from, in one round trip.
 SYNC = """
 local clock = tonumber(ARGV[1])
 if clock > 0 then
@@ -69,18 +73,24 @@ end
 local leased = 0
 if tonumber(ARGV[2]) > 0 then leased = redis.call('HINCRBY', KEYS[1], 'ids', ARGV[2]) end
 local m = redis.call('HMGET', KEYS[1], 'gen', 'ready', 'version')
-return {m[1] or false, m[2] or false, m[3] or false, clock, leased}
+local counters = {}
+for i = 3, #ARGV do counters[i - 2] = redis.call('HGET', KEYS[1], ARGV[i]) or false end
+return {m[1] or false, m[2] or false, m[3] or false, clock, leased, counters}
 """
 
-# KEYS[1]: the journal list, KEYS[2]: its sequence, KEYS[3]: its dropped counter; ARGV[1]: the entry
-# as JSON starting with `{"seq":0`, ARGV[2]: entries kept. The newest entry goes first.
+# KEYS[1]: the journal list, KEYS[2]: its sequence, KEYS[3]: its dropped counter; ARGV[1]: entries
+# kept; ARGV[2..]: entries as JSON, each starting with `{"seq":0`, in the order answered. Each takes
+# the next number; the newest entry goes first. Answers the last number given.
 JOURNAL_RECORD = """
-local seq = redis.call('INCR', KEYS[2])
-local entry = '{"seq":' .. seq .. string.sub(ARGV[1], 9)
-local size = redis.call('LPUSH', KEYS[1], entry)
-if size > tonumber(ARGV[2]) then
-  redis.call('RPOP', KEYS[1])
-  redis.call('INCR', KEYS[3])
+local keep = tonumber(ARGV[1])
+local seq = 0
+for i = 2, #ARGV do
+  seq = redis.call('INCR', KEYS[2])
+  local size = redis.call('LPUSH', KEYS[1], '{"seq":' .. seq .. string.sub(ARGV[i], 9))
+  if size > keep then
+    redis.call('RPOP', KEYS[1])
+    redis.call('INCR', KEYS[3])
+  end
 end
 return seq
 """

@@ -99,6 +99,14 @@ def test_two_hundred_concurrent_writers_over_both_replicas_lose_duplicate_and_mi
     # Both replicas list the one order the store committed the writes in, page for page.
     assert [m["id"] for m in oldest["data"]] == stored[:100] and oldest["has_more"] is True
     assert [m["id"] for m in newest["data"]] == stored[100:][::-1] and newest["has_more"] is True
+    # Concurrent requests share journal writes: each is still there once, numbered in one sequence.
+    entries = httpx.get(
+        f"{a}/__mock__/journal", params={"operation": "createMessage", "limit": 500}, headers=headers
+    ).json()["entries"]
+    bodies = sorted(entry["request"]["body"] for entry in entries)
+    assert bodies == sorted(answer.request.content.decode() for answer in answers)
+    numbers = [entry["seq"] for entry in entries]
+    assert numbers == sorted(set(numbers))
 
 
 def test_a_cancel_sent_to_one_replica_stops_a_stream_on_the_other_within_100_ms(pair):

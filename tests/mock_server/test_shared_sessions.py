@@ -73,3 +73,50 @@ def test_a_session_redis_lost_is_seeded_afresh_at_its_next_request(clients, redi
     redis_server.flush()  # what a Redis restarted without persistence holds
     assert b.get(f"/v1/threads/{thread['id']}").status_code == 404
     assert b.get("/v1/assistants").status_code == 200  # the seed is back: the demo assistant answers
+
+
+def _user_with_key(client) -> tuple[str, str]:
+    user = client.post("/v1/users", json={"email": f"{uuid.uuid4().hex}@example.com", "full_name": "Cached"}).json()
+    key = client.post(f"/v1/users/{user['id']}/apikeys", json={}).json()["plain_key"]
+    return user["id"], key
+
+
+def test_a_key_revoked_on_one_replica_is_refused_by_the_other_that_had_just_accepted_it(clients):
+    a, b = clients
+    user_id, key = _user_with_key(a)
+    assert b.get(f"/v1/users/{user_id}", headers={"X-API-Key": key}).status_code == 200  # b keeps the key now
+    assert a.delete(f"/v1/users/{user_id}/apikeys/{key[:8]}").status_code == 204
+    refused = b.get(f"/v1/users/{user_id}", headers={"X-API-Key": key})
+    assert refused.status_code == 401 and refused.json()["detail"] == "Invalid or inactive API Key."
+
+
+def test_a_user_deleted_on_one_replica_is_refused_by_the_other_that_had_just_accepted_them(clients):
+    a, b = clients
+    user_id, key = _user_with_key(a)
+    assert b.get(f"/v1/users/{user_id}", headers={"X-API-Key": key}).status_code == 200
+    assert a.delete(f"/v1/users/{user_id}").status_code == 200
+    assert b.get(f"/v1/users/{user_id}", headers={"X-API-Key": key}).status_code == 401
+
+
+def test_a_key_revoked_on_a_replica_is_refused_by_that_replica_at_once(clients):
+    a, _ = clients
+    user_id, key = _user_with_key(a)
+    assert a.get(f"/v1/users/{user_id}", headers={"X-API-Key": key}).status_code == 200
+    assert a.delete(f"/v1/users/{user_id}/apikeys/{key[:8]}", headers={"X-API-Key": key}).status_code == 204
+    assert a.get(f"/v1/users/{user_id}", headers={"X-API-Key": key}).status_code == 401
+
+
+def test_a_thread_updated_on_one_replica_reads_updated_on_the_other_that_had_just_read_it(clients):
+    a, b = clients
+    thread = a.post("/v1/threads", json={"meta_data": {"step": "1"}}).json()
+    assert b.get(f"/v1/threads/{thread['id']}").json()["meta_data"] == {"step": "1"}
+    assert a.put(f"/v1/threads/{thread['id']}", json={"meta_data": {"step": "2"}}).status_code == 200
+    assert b.get(f"/v1/threads/{thread['id']}").json()["meta_data"] == {"step": "2"}
+
+
+def test_a_thread_deleted_on_one_replica_is_gone_on_the_other_that_had_just_read_it(clients):
+    a, b = clients
+    thread = a.post("/v1/threads", json={}).json()
+    assert b.get(f"/v1/threads/{thread['id']}").status_code == 200
+    assert a.delete(f"/v1/threads/{thread['id']}").status_code == 200
+    assert b.get(f"/v1/threads/{thread['id']}").status_code == 404
