@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from json import encoder as json_encoder
 from typing import Any
 
@@ -22,7 +22,7 @@ logger = logging.getLogger("mock_server")
 def to_response(reply: Reply) -> Response:
     headers = dict(reply.headers)
     if reply.events is not None:
-        frames = _frames(reply.events, reply.line_end)
+        frames = _frames(reply.events, reply.line_end, reply.check)
         return StreamingResponse(frames, status_code=reply.status, media_type=reply.media_type, headers=headers)
     if not reply.has_body:
         return Response(status_code=reply.status, headers=headers)
@@ -61,9 +61,13 @@ else:  # pragma: no cover - CPython always has it
     _json = _ENCODER.encode
 
 
-async def _frames(events: AsyncIterator[Event], line_end: str) -> AsyncIterator[bytes]:
+async def _frames(
+    events: AsyncIterator[Event], line_end: str, check: Callable[[Event], None] | None
+) -> AsyncIterator[bytes]:
     try:
         async for event in events:
+            if check is not None:
+                check(event)  # before it is framed: a frame the contract refuses is never sent
             # A lone surrogate never enters the store; should one reach a frame, it goes out
             # escaped (still JSON) rather than breaking the stream.
             yield frame(event, line_end).encode("utf-8", "backslashreplace")
