@@ -10,11 +10,12 @@ from collections.abc import AsyncIterator, Callable
 from json import encoder as json_encoder
 from typing import Any
 
-from starlette.responses import Response, StreamingResponse
+from starlette.responses import Response
 
 from mock_server import jsonio
 from mock_server.checking import ContractBreach
 from mock_server.reply import Event, Reply
+from mock_server.streaming import EventStreamResponse
 
 logger = logging.getLogger("mock_server")
 
@@ -23,7 +24,7 @@ def to_response(reply: Reply) -> Response:
     headers = dict(reply.headers)
     if reply.events is not None:
         frames = _frames(reply.events, reply.line_end, reply.check)
-        return StreamingResponse(frames, status_code=reply.status, media_type=reply.media_type, headers=headers)
+        return EventStreamResponse(frames, status_code=reply.status, media_type=reply.media_type, headers=headers)
     if not reply.has_body:
         return Response(status_code=reply.status, headers=headers)
     body = reply.body
