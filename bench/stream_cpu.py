@@ -91,6 +91,22 @@ async def _prepared(app: Any, count: int) -> list[dict[str, Any]]:
     return bodies
 
 
+async def paced(streams: int, tokens: int, delay: float) -> float:
+    """CPU µs per frame of `streams` completions read at once, paced `delay` seconds a word: what
+    waking each stream up between its frames costs too (the unpaced measure never sleeps)."""
+    app = create_app(Settings(admin_key=ADMIN_KEY, stream_delay=delay))
+    await call(app, "PUT", "/__mock__/rules", reply_rules(tokens))
+    warmups, timed = await _prepared(app, 20), await _prepared(app, streams)
+    await asyncio.gather(*(call(app, "POST", "/v1/completions", body) for body in warmups))
+    started = time.process_time()
+    answers = await asyncio.gather(*(call(app, "POST", "/v1/completions", body) for body in timed))
+    used = time.process_time() - started
+    frames = sum(answer.count(b"data: ") for _, answer in answers)
+    if frames != streams * (tokens + 4):
+        raise RuntimeError(f"paced completions: {frames} frames of {streams * (tokens + 4)}")
+    return used / frames * 1e6
+
+
 async def measure(streams: int, tokens: int, warm: int = 50) -> dict[str, float]:
     app = create_app(Settings(admin_key=ADMIN_KEY))
     await call(app, "PUT", "/__mock__/rules", reply_rules(tokens))
@@ -117,7 +133,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--streams", type=int, default=300)
     parser.add_argument("--tokens", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--paced", type=float, default=0.0, help="seconds a word: N streams at once, µs a frame")
     args = parser.parse_args(argv)
+    if args.paced:
+        costs = [asyncio.run(paced(args.streams, args.tokens, args.paced)) for _ in range(args.repeat)]
+        print("paced: " + "  ".join(f"{c:5.2f}" for c in costs) + f"  best {min(costs):5.2f} µs/frame")
+        return 0
     rounds = [asyncio.run(measure(args.streams, args.tokens)) for _ in range(args.repeat)]
     for round_ in rounds:
         print(f"round: open {round_['open_us']:7.1f} µs/stream   frame {round_['frame_us']:5.2f} µs/frame")
