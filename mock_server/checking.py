@@ -9,7 +9,8 @@ event)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from typing import Any
 
 from mock_server.compiled import COMPILED
@@ -46,6 +47,7 @@ class AnswerCheck:
         self._responses = responses
         # Worked out once per status sent, as every check of that status needs it.
         self._by_status: dict[int, _Documented | None] = {}
+        self._event_rules: dict[int, EventRules] = {}
 
     def _response(self, status: int) -> dict[str, Any] | None:
         text = str(status)
@@ -66,8 +68,8 @@ class AnswerCheck:
         return self._by_status[status]
 
     def check(self, reply: Reply) -> Reply:
-        """The reply if it keeps the contract (its event stream wrapped to be checked frame by
-        frame); ContractBreach otherwise."""
+        """The reply if it keeps the contract (an event stream given the check each of its events
+        must pass as it is rendered); ContractBreach otherwise."""
         documented = self._documented(reply.status)
         if documented is None:
             raise ContractBreach(f"{self.operation_id} answered an undocumented {reply.status}")
@@ -89,13 +91,9 @@ class AnswerCheck:
         if reply.events is not None:
             if reply.media_type != EVENT_STREAM:
                 raise ContractBreach(f"{self._where(reply)}: an event stream sent as {reply.media_type}")
-            return Reply(
-                reply.status,
-                media_type=reply.media_type,
-                headers=reply.headers,
-                events=_checked_events(self._where(reply), media, reply.events),
-                line_end=reply.line_end,
-            )
+            # Checked as it is rendered, each event just before it is framed (rendering.py): one
+            # pass over the stream, not a generator of its own around it.
+            return replace(reply, check=StreamCheck(self._events(reply.status, media)))
         if isinstance(reply.body, bytes | str):
             return reply  # a binary or text body: its media type is all the contract says of it
         problems = problems_of(media.get("schema") or {}, reply.body)
@@ -106,26 +104,63 @@ class AnswerCheck:
     def _where(self, reply: Reply) -> str:
         return f"{self.operation_id} {reply.status}"
 
+    def _events(self, status: int, media: dict[str, Any]) -> EventRules:
+        rules = self._event_rules.get(status)
+        if rules is None:
+            rules = self._event_rules[status] = EventRules(f"{self.operation_id} {status}", media)
+        return rules
 
-async def _checked_events(where: str, media: dict[str, Any], events: AsyncIterator[Event]) -> AsyncIterator[Event]:
-    schemas: dict[str, Any] = media.get("x-sse-events") or {}
-    terminator = media.get("x-sse-terminator")
-    ended = False
-    async for event in events:
+
+class EventRules:
+    """What a documented event stream allows: each event's `data` valid against the schema
+    `x-sse-events` gives its name, the terminator (`x-sse-terminator`) last. Made once per
+    operation and status, so a frame's check is a dict lookup and one validation."""
+
+    def __init__(self, where: str, media: dict[str, Any]) -> None:
+        self.where = where
+        self.terminator = media.get("x-sse-terminator")
+        self.schemas: dict[str, Any] = media.get("x-sse-events") or {}
+        self.validators = {name: COMPILED.validator(schema, request=False) for name, schema in self.schemas.items()}
+
+
+class StreamCheck:
+    """One stream's check: called with each event before it is sent; ContractBreach for one the
+    contract does not allow (an undocumented name, data breaking its schema, anything after the
+    terminator)."""
+
+    __slots__ = ("rules", "ended")
+
+    def __init__(self, rules: EventRules) -> None:
+        self.rules = rules
+        self.ended = False
+
+    def __call__(self, event: Event) -> None:
         if event.comment is not None:
-            yield event
-            continue
-        if ended:
-            raise ContractBreach(f"{where}: an event after the terminator {terminator}")
-        if terminator is not None and event.data == terminator and event.event is None:
-            ended = True
-            yield event
-            continue
+            return
+        rules = self.rules
+        if self.ended:
+            raise ContractBreach(f"{rules.where}: an event after the terminator {rules.terminator}")
+        if event.event is None and rules.terminator is not None and event.data == rules.terminator:
+            self.ended = True
+            return
         name = event.event or "message"
-        schema = schemas.get(name)
-        if schema is None:
-            raise ContractBreach(f"{where}: an undocumented `{name}` event")
-        problems = problems_of(schema, event.data)
-        if problems:
-            raise ContractBreach(f"{where}: a `{name}` event {event.data!r} breaks the contract: {'; '.join(problems)}")
-        yield event
+        validator = rules.validators.get(name)
+        if validator is None:
+            raise ContractBreach(f"{rules.where}: an undocumented `{name}` event")
+        if not validator.is_valid(event.data):
+            problems = "; ".join(problems_of(rules.schemas[name], event.data))
+            raise ContractBreach(f"{rules.where}: a `{name}` event {event.data!r} breaks the contract: {problems}")
+
+
+async def checked(events: AsyncIterator[Event], check: Callable[[Event], None]) -> AsyncIterator[Event]:
+    """The events, each checked before it goes on: for a stage between the check and the
+    rendering (a fault that damages what was checked). Closed, it closes them at once, so a
+    turn cut short settles its run before the answer ends, not when the collector finds it."""
+    try:
+        async for event in events:
+            check(event)
+            yield event
+    finally:
+        close = getattr(events, "aclose", None)
+        if close is not None:
+            await close()

@@ -46,7 +46,7 @@ from starlette.routing import Router
 from starlette.types import Receive, Scope, Send
 
 from mock_server.bodies import NOT_SENT, PARSED_BODY, BodyParseMiddleware
-from mock_server.checking import AnswerCheck
+from mock_server.checking import AnswerCheck, checked
 from mock_server.context import DEFAULT_FILES, Context
 from mock_server.control.journal import FAULT
 from mock_server.control.shaping import abort_of, damaged, shaping_for
@@ -191,7 +191,8 @@ class OperationApp:
         if self.wiring.check:
             reply = self.binding.check.check(reply)
         if damage is not None and reply.events is not None:  # a fault damages what was checked
-            reply = dataclasses.replace(reply, events=damage(reply.events))
+            events = checked(reply.events, reply.check) if reply.check is not None else reply.events
+            reply = dataclasses.replace(reply, events=damage(events), check=None)
         return to_response(reply)
 
     async def _context(self, scope: Scope) -> Context:

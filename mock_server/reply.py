@@ -4,7 +4,7 @@ against the contract and renders it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +40,8 @@ class Reply:
     # How an event stream ends its lines: the completion stream uses "\n"; the run-events stream
     # "\r\n", as sse-starlette frames it on the real server.
     line_end: str = "\n"
+    # What each event must pass just before it is sent (checking.py sets it; ContractBreach if not).
+    check: Callable[[Event], None] | None = None
 
     @property
     def has_body(self) -> bool:

@@ -6,7 +6,7 @@
     cancelled: POST /runs/{id}/cancel, also mid-stream (the stream stops at the next frame).
     expired: a turn started after the run's expires_at.
 
-A turn yields stream events (dicts); its effects on the store happen as the stream is read, and
+A turn yields its stream's events (`Event`s, `[DONE]` last); its effects on the store happen as the stream is read, and
 a turn whose reader goes away is still finished, as the real server's worker finishes it.
 """
 
@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 
 from mock_server.engine.assistant import Turn, last_user_text
 from mock_server.engine.retrieval import best_passage
+from mock_server.engine.sse import DONE
 from mock_server.records import Row, new_action, new_message
+from mock_server.reply import Event
 from mock_server.session import Session
 
 # A run in one of these will never take another turn.
@@ -106,43 +108,58 @@ class TurnRunner:
         run = await self.store.runs.get(self.run_id)
         return run is None or run["status"] == "cancelled"
 
-    async def events(self, turn: Turn) -> AsyncIterator[Row]:
+    async def events(self, turn: Turn) -> AsyncIterator[Event]:
+        """The turn's stream as the real server sends it: unnamed events of JSON, then `[DONE]`,
+        unless the stream broke off (the router's own error), which ends it without one. One
+        generator, the frames made here: each layer around a stream costs every frame."""
         rid = self.run_id
         try:
             if turn.error is not None and turn.error_first:
                 await self._fail(turn.error)
-                yield self._error(turn)
-                return
-            yield {"type": "status", "status": "started", "run_id": rid}
-            for kind, text in (("reasoning", turn.reasoning), ("content", turn.text)):
-                for piece in deltas(text):
-                    if self.engine.delay:
-                        await asyncio.sleep(self.engine.delay)
+                yield Event(self._error(turn))
+            else:
+                yield Event({"type": "status", "status": "started", "run_id": rid})
+                delay = self.engine.delay
+                texts = (("reasoning", turn.reasoning), ("content", turn.text))
+                pieces = [(kind, piece) for kind, text in texts for piece in deltas(text)]
+                for kind, piece in pieces:
+                    if delay:
+                        await asyncio.sleep(delay)
                     if await self.cancelled():
                         self.finished = True
-                        yield {"type": "status", "status": "cancelled", "run_id": rid}
-                        return
-                    yield {"type": kind, "content": piece, "run_id": rid}
-            if turn.error is not None:
-                await self._fail(turn.error)
-                yield self._error(turn)
-                return
-            if turn.tool_call is not None:  # the model's call, as the server's normaliser reports it
-                call = {"name": turn.tool_call.name, "arguments": json.dumps(turn.tool_call.arguments)}
-                yield {"type": "tool_call", "content": call, "run_id": rid}
-            yield {"type": "status", "status": "processing", "run_id": rid}
-            manifest = await self._finish(turn)
-            yield manifest or {"type": "status", "status": "complete", "run_id": rid}
+                        yield Event({"type": "status", "status": "cancelled", "run_id": rid})
+                        break
+                    yield Event({"type": kind, "content": piece, "run_id": rid})
+                else:
+                    async for event in self._ending(turn):
+                        yield event
         except Exception as error:  # a turn that breaks for any reason ends the run, and says so
             failed = Turn(error=f"The turn failed: {type(error).__name__}", breaks_stream=True)
             await self._fail(failed.error or "")
-            yield self._error(failed)
+            yield Event(self._error(failed))
         finally:
             if self._watch is not None:
                 self._watch.close()
                 self._watch = None  # the last check reads the run
             if not self.finished and not await self.cancelled():
                 await (self._finish(turn) if turn.error is None else self._fail(turn.error))
+        if not self.stream_broken:
+            yield Event(DONE)
+
+    async def _ending(self, turn: Turn) -> AsyncIterator[Event]:
+        """After the text (a few frames a turn, so a layer of its own costs nothing that counts):
+        the turn's error, or its tool call, and the run settled."""
+        rid = self.run_id
+        if turn.error is not None:
+            await self._fail(turn.error)
+            yield Event(self._error(turn))
+            return
+        if turn.tool_call is not None:  # the model's call, as the server's normaliser reports it
+            call = {"name": turn.tool_call.name, "arguments": json.dumps(turn.tool_call.arguments)}
+            yield Event({"type": "tool_call", "content": call, "run_id": rid})
+        yield Event({"type": "status", "status": "processing", "run_id": rid})
+        manifest = await self._finish(turn)
+        yield Event(manifest or {"type": "status", "status": "complete", "run_id": rid})
 
     def _error(self, turn: Turn) -> Row:
         """The real server's error frames: a worker's carries its text in `content` (and `[DONE]`

@@ -13,7 +13,7 @@ from typing import Any
 from mock_server.context import Context
 from mock_server.engine.assistant import Turn
 from mock_server.engine.providers import UnknownModelPrefix, failure_of
-from mock_server.engine.sse import STREAM_HEADERS, completion_events
+from mock_server.engine.sse import DONE, STREAM_HEADERS
 from mock_server.engine.turns import RunFinished, TurnRunner
 from mock_server.errors import ApiError, forbidden, not_found
 from mock_server.handlers._common import ASSISTANT_USE_DENIED, may_use_assistant
@@ -57,12 +57,14 @@ async def create_completion(ctx: Context, body: dict[str, Any]) -> Reply:
     if failure is not None:
         turn = Turn(error=failure.message, error_first=True, breaks_stream=failure.breaks_stream)
     if body.get("stream", True):
-        frames = completion_events(runner.events(turn), lambda: runner.stream_broken)
-        return event_stream(frames, headers=STREAM_HEADERS)
+        return event_stream(runner.events(turn), headers=STREAM_HEADERS)
 
     started = time.monotonic()
     content: list[str] = []
-    async for event in runner.events(turn):
+    async for frame in runner.events(turn):
+        event = frame.data
+        if event == DONE:
+            continue
         if event["type"] == "content":
             content.append(event["content"])
         elif event["type"] == "error":

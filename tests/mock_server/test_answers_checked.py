@@ -93,6 +93,40 @@ def test_a_stream_event_that_breaks_the_contract_ends_the_stream_with_an_error_e
     assert problem in text and '"type": "error"' in text
 
 
+def streamed(monkeypatch, *events, faults=None) -> str:
+    """The text of a completion whose handler streams these events (after the session's faults are set)."""
+
+    async def frames():
+        for event in events:
+            yield event
+
+    async def create_completion(ctx, body):
+        return event_stream(frames(), headers={})
+
+    client = app_with(monkeypatch, "createCompletion", create_completion).test_client()
+    if faults is not None:
+        assert client.put("/__mock__/faults", json={"faults": faults}, headers=HEADERS).status_code == 200
+    body = {"model": "m", "thread_id": "t", "message_id": "m", "run_id": "r", "assistant_id": "a"}
+    return client.post("/v1/completions", json=body).text
+
+
+STARTED = Event({"type": "status", "status": "started", "run_id": "run_x"})
+LATE = Event({"type": "content", "content": "too late", "run_id": "run_x"})
+
+
+def test_an_event_after_the_terminator_ends_the_stream_with_an_error_event_instead(monkeypatch):
+    text = streamed(monkeypatch, STARTED, Event("[DONE]"), LATE)
+    assert text.startswith('data: {"type": "status"') and "data: [DONE]" in text
+    assert "too late" not in text and "an event after the terminator [DONE]" in text
+
+
+def test_a_stream_a_fault_slows_is_still_checked_frame_by_frame(monkeypatch):
+    fault = {"operation": "createCompletion", "stream": {"pause_ms": 1}}
+    text = streamed(monkeypatch, STARTED, Event({"type": "content"}), LATE, faults=[fault])
+    assert text.startswith('data: {"type": "status"') and "too late" not in text
+    assert "a `message` event" in text and '"type": "error"' in text
+
+
 def test_an_example_answer_is_checked_like_any_other(tmp_path):
     broken = copy.deepcopy(NEW_OPERATION)
     broken["responses"]["200"]["content"]["application/json"]["examples"]["paris"]["value"] = {"city": 75}

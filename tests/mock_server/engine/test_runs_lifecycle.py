@@ -113,6 +113,22 @@ def test_an_error_rule_fails_the_run_with_a_workers_error_frame_then_done(client
     assert failed["status"] == "failed" and failed["failed_at"] and failed["last_error"] == "Upstream model error"
 
 
+def test_a_missing_provider_key_fails_the_run_with_a_workers_error_frame_then_done(client, start, run_of):
+    run, body = start("hello")
+    stream = events(client.post("/v1/completions", json={**body, "api_key": None}))
+    assert [e["type"] for e in stream[:-1]] == ["error"] and stream[0]["content"] == "Missing API key."
+    assert stream[-1] == "[DONE]" and run_of(run)["status"] == "failed"
+
+
+def test_an_unsupported_model_ends_the_stream_with_the_routers_error_frame_and_no_done(client, start, run_of):
+    run, body = start("hello")
+    stream = events(client.post("/v1/completions", json={**body, "model": "hyperbolic/no-such-model"}))
+    (frame,) = stream  # the router's own error: nothing follows it, not even [DONE]
+    assert frame["type"] == "error" and "content" not in frame
+    assert frame["message"] == "Unsupported Hyperbolic model: hyperbolic/no-such-model"
+    assert run_of(run)["status"] == "failed"
+
+
 def test_the_same_error_in_buffered_mode_is_a_502(client, start):
     _, body = start("explode now")
     response = client.post("/v1/completions", json={**body, "stream": False})
