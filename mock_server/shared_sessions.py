@@ -133,7 +133,8 @@ class SharedSessions(Sessions):
         clock = session.clock._next or 0 if session is not None else 0  # noqa: SLF001
         ids = session.ids if session is not None else None
         lease = LEASE if isinstance(ids, LeasedIds) and ids.low else 0
-        return await self.conn.scripts.sync(keys=[f"{self._tag(name)}:meta"], args=[clock, lease, *COUNTERS])
+        keys, args = [f"{self._tag(name)}:meta"], [clock, lease, *COUNTERS]
+        return await self.conn.pipelined.script(self.conn.scripts.sync, keys, args)
 
     async def refresh(self, session: Session) -> Session:
         refresh = self._refreshes.get(session.name)

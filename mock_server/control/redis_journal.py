@@ -64,7 +64,7 @@ class RedisJournal:
 
     @guarded(lambda self: self.where)
     async def _store(self, batch: list[bytes]) -> None:
-        await self.conn.scripts.journal_record(keys=list(KEYS), args=[self.size, *batch])
+        await self.conn.pipelined.script(self.conn.scripts.journal_record, list(KEYS), [self.size, *batch])
 
     @guarded(lambda self: self.where)
     async def entries(self, query: Query) -> list[StoredEntry]:

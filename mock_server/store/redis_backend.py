@@ -77,12 +77,12 @@ class RedisTable:
     async def get(self, row_id: str) -> Row | None:
         cache = self._cache
         if cache is None:
-            raw = await self.backend.conn.client.hget(self._rows, row_id)
+            raw = await self.backend.conn.pipelined("HGET", self._rows, row_id)
             return orjson.loads(raw) if raw is not None else None
         raw = cache.get(row_id)
         if raw is None:
             read_under = cache.version
-            raw = await self.backend.conn.client.hget(self._rows, row_id)
+            raw = await self.backend.conn.pipelined("HGET", self._rows, row_id)
             if raw is None:
                 return None
             cache.keep(row_id, raw, read_under)
@@ -91,18 +91,18 @@ class RedisTable:
     @guarded(lambda self: self.where)
     async def insert(self, row: Row) -> None:
         op = self._op(row["id"], None, row)
-        done, _ = await self.backend.conn.scripts.write(args=[orjson.dumps([op])])
+        done, _ = await self._write([op])
         if not done:
             raise DuplicateId(row["id"])
 
     @guarded(lambda self: self.where)
     async def update(self, row_id: str, changes: Row) -> Row | None:
         for _ in range(ATTEMPTS):
-            raw = await self.backend.conn.client.hget(self._rows, row_id)
+            raw = await self.backend.conn.pipelined("HGET", self._rows, row_id)
             if raw is None:
                 return None
             new = {**orjson.loads(raw), **changes}
-            done, _ = await self.backend.conn.scripts.write(args=[orjson.dumps([self._op(row_id, raw, new)])])
+            done, _ = await self._write([self._op(row_id, raw, new)])
             if done:
                 return new
         raise StoreUnavailable(f"The mock's store ({self.where}) could not apply an update: the row kept changing.")
@@ -110,10 +110,10 @@ class RedisTable:
     @guarded(lambda self: self.where)
     async def delete(self, row_id: str) -> Row | None:
         for _ in range(ATTEMPTS):
-            raw = await self.backend.conn.client.hget(self._rows, row_id)
+            raw = await self.backend.conn.pipelined("HGET", self._rows, row_id)
             if raw is None:
                 return None
-            done, _ = await self.backend.conn.scripts.write(args=[orjson.dumps([self._op(row_id, raw, None)])])
+            done, _ = await self._write([self._op(row_id, raw, None)])
             if done:
                 return orjson.loads(raw)
         raise StoreUnavailable(f"The mock's store ({self.where}) could not apply a delete: the row kept changing.")
@@ -122,7 +122,8 @@ class RedisTable:
     async def range(self, index: str, key: Key, *, order: Order = "asc", limit: int, offset: int = 0) -> Page:
         keys = [self._index_key(index, key), self._rows]
         # One row past the page tells whether more follow: has_more is exact.
-        found = await self.backend.conn.scripts.range(keys=keys, args=[offset, offset + limit, order])
+        conn = self.backend.conn
+        found = await conn.pipelined.script(conn.scripts.range, keys, [offset, offset + limit, order])
         rows = [orjson.loads(raw) for raw in found if raw is not None]
         return Page(rows[:limit], len(rows) > limit)
 
@@ -139,16 +140,22 @@ class RedisTable:
     @guarded(lambda self: self.where)
     async def _ids(self, index: str | None, key: Key, order: Order) -> list[bytes]:
         source = self._all if index is None else self._index_key(index, key)
-        return await self.backend.conn.client.zrange(source, 0, -1, desc=order == "desc")
+        if order == "desc":
+            return await self.backend.conn.pipelined("ZRANGE", source, 0, -1, "REV")
+        return await self.backend.conn.pipelined("ZRANGE", source, 0, -1)
 
     @guarded(lambda self: self.where)
     async def _rows_of(self, ids: Sequence[bytes]) -> list[bytes | None]:
-        return await self.backend.conn.client.hmget(self._rows, ids) if ids else []
+        return await self.backend.conn.pipelined("HMGET", self._rows, *ids) if ids else []
 
     @guarded(lambda self: self.where)
     async def raw_rows(self, ids: Sequence[str]) -> list[bytes | None]:
         """The stored JSON of these rows (None where absent), for a cascade's compare-and-set."""
         return await self.backend.conn.client.hmget(self._rows, list(ids)) if ids else []
+
+    async def _write(self, ops: list[dict[str, Any]]) -> Any:
+        conn = self.backend.conn
+        return await conn.pipelined.script(conn.scripts.write, [], [orjson.dumps(ops)])
 
     def _op(self, row_id: str, old: bytes | None, new: Row | None) -> dict[str, Any]:
         """One operation of the WRITE script: the row's change with its index entries."""

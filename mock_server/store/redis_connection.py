@@ -57,18 +57,19 @@ class RedisConnection:
         self.url = url
         self.where = describe(url)
         self._loop: Any = None
-        self._parts: tuple[Any, Any, Any] | None = None
+        self._parts: tuple[Any, Any, Any, Any] | None = None
 
-    def _current(self) -> tuple[Any, Any, Any]:
+    def _current(self) -> tuple[Any, Any, Any, Any]:
         import asyncio
 
         from mock_server.store.redis_backend import Scripts
         from mock_server.store.redis_notify import Notifier
+        from mock_server.store.redis_pipelining import Pipelined
 
         loop = asyncio.get_running_loop()
         if self._parts is None or self._loop is not loop:
             client = connect(self.url)
-            self._loop, self._parts = loop, (client, Scripts(client), Notifier(client))
+            self._loop, self._parts = loop, (client, Scripts(client), Notifier(client), Pipelined(client))
         return self._parts
 
     @property
@@ -82,6 +83,11 @@ class RedisConnection:
     @property
     def notifier(self) -> Any:
         return self._current()[2]
+
+    @property
+    def pipelined(self) -> Any:
+        """The requests' hot commands, sent together when they come together (redis_pipelining.py)."""
+        return self._current()[3]
 
 
 def unavailable(where: str) -> StoreUnavailable:
