@@ -22,8 +22,11 @@ from contract_tests.sdk_bodies import message_body, run_body
 from mock_server import Settings, create_app
 
 
-async def call(app: Any, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, bytes]:
-    """One request through the whole ASGI app; its status and body."""
+async def call(
+    app: Any, method: str, path: str, body: dict[str, Any] | None = None, marks: list[float] | None = None
+) -> tuple[int, bytes]:
+    """One request through the whole ASGI app, as uvicorn makes it; its status and body. `marks`
+    gets the CPU time at the first body chunk and at the end (bench/stream_cpu.py)."""
     raw = orjson.dumps(body) if body is not None else b""
     target, _, query = path.partition("?")
     headers = [(b"host", b"127.0.0.1"), (b"x-api-key", ADMIN_KEY.encode())]
@@ -31,7 +34,7 @@ async def call(app: Any, method: str, path: str, body: dict[str, Any] | None = N
         headers += [(b"content-type", b"application/json"), (b"content-length", str(len(raw)).encode())]
     scope = {
         "type": "http",
-        "asgi": {"version": "3.0"},
+        "asgi": {"version": "3.0", "spec_version": "2.3"},  # what uvicorn says
         "http_version": "1.1",
         "method": method,
         "scheme": "http",
@@ -50,7 +53,7 @@ async def call(app: Any, method: str, path: str, body: dict[str, Any] | None = N
     async def receive() -> dict[str, Any]:
         nonlocal sent
         if sent:
-            await asyncio.sleep(3600)  # the client never disconnects mid-request here
+            await asyncio.sleep(3600)  # the client stays to the end
         sent = True
         return {"type": "http.request", "body": raw, "more_body": False}
 
@@ -59,9 +62,13 @@ async def call(app: Any, method: str, path: str, body: dict[str, Any] | None = N
         if message["type"] == "http.response.start":
             status = message["status"]
         elif message["type"] == "http.response.body":
+            if marks is not None and not chunks:
+                marks.append(time.process_time())
             chunks.append(message.get("body", b""))
 
     await app(scope, receive, send)
+    if marks is not None:
+        marks.append(time.process_time())
     return status, b"".join(chunks)
 
 

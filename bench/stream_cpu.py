@@ -21,58 +21,11 @@ from typing import Any
 
 import orjson
 
+from bench.inprocess import call
 from bench.servers import ADMIN_KEY
 from bench.streams import ASSISTANT, QUESTION, completion_body, reply_rules
 from contract_tests.sdk_bodies import message_body, run_body
 from mock_server import Settings, create_app
-
-HEADERS = [(b"host", b"127.0.0.1"), (b"x-api-key", ADMIN_KEY.encode()), (b"content-type", b"application/json")]
-
-
-def _scope(method: str, path: str, length: int) -> dict[str, Any]:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0", "spec_version": "2.3"},  # what uvicorn says
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [*HEADERS, (b"content-length", str(length).encode())],
-        "server": ("127.0.0.1", 9000),
-        "client": ("127.0.0.1", 50000),
-        "extensions": {},
-    }
-
-
-async def call(app: Any, method: str, path: str, body: Any, marks: list[float] | None = None) -> tuple[int, bytes]:
-    """One request; `marks` gets the CPU time at the first body chunk and at the end."""
-    raw = orjson.dumps(body)
-    sent = False
-    status, chunks = 0, []
-
-    async def receive() -> dict[str, Any]:
-        nonlocal sent
-        if sent:
-            await asyncio.sleep(3600)  # the client stays to the end
-        sent = True
-        return {"type": "http.request", "body": raw, "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-        elif message["type"] == "http.response.body":
-            if marks is not None and not chunks:
-                marks.append(time.process_time())
-            chunks.append(message.get("body", b""))
-
-    await app(scope=_scope(method, path, len(raw)), receive=receive, send=send)
-    if marks is not None:
-        marks.append(time.process_time())
-    return status, b"".join(chunks)
 
 
 async def _prepared(app: Any, count: int) -> list[dict[str, Any]]:
