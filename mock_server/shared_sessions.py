@@ -150,13 +150,14 @@ class SharedSessions(Sessions):
         if gen is None or int(gen) != session.generation or ready is None or int(ready) != session.generation:
             self.drop(session.name)
             return await self._open(session.name, create=True)  # type: ignore[return-value]
-        self._apply(session, int(clock), int(leased))
-        session.store.backend.cache.observe(cached)  # type: ignore[attr-defined]
+        self._apply(session, int(clock), int(leased), cached)
         if int(version or 0) != session.version:
             await self._load_shared(session, int(version or 0))
         return session
 
-    def _apply(self, session: Session, clock: int, leased: int) -> None:
+    def _apply(self, session: Session, clock: int, leased: int, cached: list[Any]) -> None:
+        """What a SYNC answered: the shared clock, a new lease of ids, the cached tables' counters."""
+        session.store.backend.cache.observe(cached)  # type: ignore[attr-defined]
         if clock and session.clock._next is not None:  # noqa: SLF001 - the seeded clock's reading
             session.clock._next = max(session.clock._next, clock)  # noqa: SLF001
         if leased and isinstance(session.ids, LeasedIds):
@@ -217,8 +218,7 @@ class SharedSessions(Sessions):
 
     async def _lease(self, session: Session) -> None:
         _, _, _, clock, leased, cached = await self._sync(session, session.name)
-        self._apply(session, int(clock), int(leased))
-        session.store.backend.cache.observe(cached)  # type: ignore[attr-defined]
+        self._apply(session, int(clock), int(leased), cached)
 
     def _register(self, session: Session) -> Session:
         self._sessions[session.name] = session

@@ -91,7 +91,7 @@ class RedisTable:
     @guarded(lambda self: self.where)
     async def insert(self, row: Row) -> None:
         op = self._op(row["id"], None, row)
-        done, _ = await self._write([op])
+        done, _ = await self.backend.write([op])
         if not done:
             raise DuplicateId(row["id"])
 
@@ -102,7 +102,7 @@ class RedisTable:
             if raw is None:
                 return None
             new = {**orjson.loads(raw), **changes}
-            done, _ = await self._write([self._op(row_id, raw, new)])
+            done, _ = await self.backend.write([self._op(row_id, raw, new)])
             if done:
                 return new
         raise StoreUnavailable(f"The mock's store ({self.where}) could not apply an update: the row kept changing.")
@@ -113,7 +113,7 @@ class RedisTable:
             raw = await self.backend.conn.pipelined("HGET", self._rows, row_id)
             if raw is None:
                 return None
-            done, _ = await self._write([self._op(row_id, raw, None)])
+            done, _ = await self.backend.write([self._op(row_id, raw, None)])
             if done:
                 return orjson.loads(raw)
         raise StoreUnavailable(f"The mock's store ({self.where}) could not apply a delete: the row kept changing.")
@@ -152,10 +152,6 @@ class RedisTable:
     async def raw_rows(self, ids: Sequence[str]) -> list[bytes | None]:
         """The stored JSON of these rows (None where absent), for a cascade's compare-and-set."""
         return await self.backend.conn.client.hmget(self._rows, list(ids)) if ids else []
-
-    async def _write(self, ops: list[dict[str, Any]]) -> Any:
-        conn = self.backend.conn
-        return await conn.pipelined.script(conn.scripts.write, [], [orjson.dumps(ops)])
 
     def _op(self, row_id: str, old: bytes | None, new: Row | None) -> dict[str, Any]:
         """One operation of the WRITE script: the row's change with its index entries."""
@@ -203,6 +199,10 @@ class RedisBackend:
         self.where = conn.where
         self.cache = RowCache()  # the session's refresh tells it what changed (`observe`)
 
+    async def write(self, ops: list[dict[str, Any]]) -> Any:
+        """Run the WRITE script on these operations: [1, 0] applied, [0, i] the i-th row changed."""
+        return await self.conn.pipelined.script(self.conn.scripts.write, [], [orjson.dumps(ops)])
+
     def channel(self, table: str) -> str:
         return f"{self.session_tag}:changes:{table}"
 
@@ -219,7 +219,7 @@ class RedisBackend:
                         ops.append(table._op(row_id, raw, None))
             if not ops:
                 return
-            done, _ = await self.conn.scripts.write(args=[orjson.dumps(ops)])
+            done, _ = await self.write(ops)
             if done:
                 return
         raise StoreUnavailable(f"The mock's store ({self.where}) could not apply a delete: its rows kept changing.")
