@@ -88,9 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args(argv)
     app = create_bare_app(args.admin_key, args.seed)
-    # As mock_server/__main__.py does, so the two differ only in what the request goes through.
+    # As mock_server/__main__.py does (its collector policy, no access log below `info`), so the
+    # two differ only in what the request goes through.
     keep_pauses_short()
-    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning")
+    uvicorn.run(app, host="127.0.0.1", port=args.port, log_level="warning", access_log=False)
     return 0
 
 

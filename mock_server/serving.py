@@ -26,11 +26,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import resource
 import socket
 from typing import Any
 
 import uvicorn
+from uvicorn.config import LOG_LEVELS
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from mock_server.settings import Settings
@@ -149,7 +151,16 @@ def server_config(app: Any, settings: Settings, **overrides: Any) -> uvicorn.Con
         # The mock reads no client address, so uvicorn's X-Forwarded-For rewriting is work for nothing.
         "proxy_headers": False,
     }
-    return uvicorn.Config(app, **{**options, **overrides})
+    options.update(overrides)
+    # uvicorn builds each access-log line's client address and path before its logger drops the
+    # line, so below `info` (where nothing would be shown) the access log is off, not filtered.
+    if "access_log" not in overrides:
+        options["access_log"] = _level(options["log_level"]) <= logging.INFO
+    return uvicorn.Config(app, **options)
+
+
+def _level(name: str | int) -> int:
+    return name if isinstance(name, int) else LOG_LEVELS.get(str(name).lower(), logging.WARNING)
 
 
 def listen(host: str, port: int) -> list[socket.socket]:

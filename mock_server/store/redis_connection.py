@@ -1,6 +1,8 @@
-"""The Redis store's connection: one client per process (its pool shared by every session), with
-timeouts so that a Redis that went away or stalls is a `StoreUnavailable` (a 503) within about a
-second, never a hang; redis-py reconnects by itself on the next command once Redis is back.
+"""The Redis store's connection: one client per process (its pool shared by every session), and
+the requests' hot commands on a connection of their own (redis_wire.py, batched by
+redis_pipelining.py), with timeouts so that a Redis that went away or stalls is a
+`StoreUnavailable` (a 503) within about a second, never a hang; both reconnect by themselves on
+the next command once Redis is back.
 
 `redis` (redis-py) is imported here and in the other `redis_*` modules only, so the memory store
 needs nothing of it (it is the `redis` extra).
@@ -8,6 +10,7 @@ needs nothing of it (it is the `redis` extra).
 
 from __future__ import annotations
 
+import asyncio
 import functools
 from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec, TypeVar
@@ -60,16 +63,17 @@ class RedisConnection:
         self._parts: tuple[Any, Any, Any, Any] | None = None
 
     def _current(self) -> tuple[Any, Any, Any, Any]:
-        import asyncio
-
-        from mock_server.store.redis_backend import Scripts
-        from mock_server.store.redis_notify import Notifier
-        from mock_server.store.redis_pipelining import Pipelined
-
         loop = asyncio.get_running_loop()
         if self._parts is None or self._loop is not loop:
+            # Imported here, once a loop: they import redis-py, which the memory store does without.
+            from mock_server.store.redis_backend import Scripts
+            from mock_server.store.redis_notify import Notifier
+            from mock_server.store.redis_pipelining import Pipelined
+            from mock_server.store.redis_wire import RedisWire
+
             client = connect(self.url)
-            self._loop, self._parts = loop, (client, Scripts(client), Notifier(client), Pipelined(client))
+            wire = RedisWire(self.url, SOCKET_TIMEOUT)
+            self._loop, self._parts = loop, (client, Scripts(client), Notifier(client), Pipelined(wire.exchange))
         return self._parts
 
     @property

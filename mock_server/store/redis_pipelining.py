@@ -8,19 +8,24 @@ Each command keeps its own answer and its own error (a batch is not a transactio
 atomic steps are its scripts); a connection error fails every command of the batch it was in,
 each caller seeing it as it would have alone. A script goes by EVALSHA and, when Redis does not
 know it (a Redis restarted), through redis-py's own script object, which loads it.
+
+The batches go on the wire (redis_wire.py): any `exchange(commands) -> answers` that gives each
+command its answer, or its ResponseError as the answer, and raises when the connection fails.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 Command = tuple[Any, ...]
+Exchange = Callable[[Sequence[Command]], Awaitable[list[Any]]]
 
 
 class Pipelined:
-    def __init__(self, client: Any) -> None:
-        self._client = client
+    def __init__(self, exchange: Exchange) -> None:
+        self._exchange = exchange
         self._waiting: list[tuple[Command, asyncio.Future[Any]]] = []
         self._busy = False
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -33,9 +38,12 @@ class Pipelined:
         if not self._busy:
             self._busy = True
             try:
-                return await self._client.execute_command(*command)
+                (answer,) = await self._exchange([command])
             finally:
                 self._next()
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
         future = loop.create_future()
         self._waiting.append((command, future))
         return await future
@@ -58,10 +66,7 @@ class Pipelined:
 
     async def _send(self, batch: list[tuple[Command, asyncio.Future[Any]]]) -> None:
         try:
-            pipe = self._client.pipeline(transaction=False)
-            for command, _ in batch:
-                pipe.execute_command(*command)
-            answers = await pipe.execute(raise_on_error=False)
+            answers = await self._exchange([command for command, _ in batch])
         except BaseException as error:
             for _, future in batch:
                 if not future.done():

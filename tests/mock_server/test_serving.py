@@ -14,7 +14,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResp
 
 from fuzz import attacks
 from mock_server import Settings, create_app
-from mock_server.serving import GuardedProtocol
+from mock_server.serving import GuardedProtocol, server_config
 from tests.live_server import serve
 from tests.mock_server.conftest import ADMIN_KEY
 
@@ -35,6 +35,14 @@ def test_the_parser_callbacks_guarded_protocol_extends_still_exist(hook):
         f"HttpToolsProtocol.{hook} is gone: GuardedProtocol extends it"
     )
     assert hook in GuardedProtocol.__dict__
+
+
+@pytest.mark.parametrize(
+    ("log_level", "logged"), [("warning", False), ("error", False), ("info", True), ("debug", True), ("trace", True)]
+)
+def test_requests_are_access_logged_only_at_a_level_that_shows_them(log_level, logged):
+    config = server_config(object(), Settings(), log_level=log_level)
+    assert config.access_log is logged
 
 
 def test_a_cycle_still_signals_its_body_with_the_event_the_protocol_hands_the_app():

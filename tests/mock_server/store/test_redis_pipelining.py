@@ -12,44 +12,21 @@ from redis.exceptions import NoScriptError, ResponseError
 from mock_server.store.redis_pipelining import Pipelined
 
 
-class FakePipeline:
-    def __init__(self, client: FakeClient) -> None:
-        self.client = client
-        self.commands: list[tuple[Any, ...]] = []
-
-    def execute_command(self, *command: Any) -> None:
-        self.commands.append(command)
-
-    async def execute(self, raise_on_error: bool = True) -> list[Any]:
-        assert raise_on_error is False
-        self.client.batches.append(list(self.commands))
-        await asyncio.sleep(0)
-        if self.client.broken:
-            raise ConnectionError("Redis went away")
-        return [self.client.answer(command) for command in self.commands]
-
-
-class FakeClient:
-    """Answers a command with its own arguments; ("FAIL",) is a command error. The first command
-    sent alone waits for `release`, so others pile up behind it."""
+class FakeWire:
+    """Answers each command with its own arguments; ("FAIL",) is refused (its ResponseError is its
+    answer). Every exchange waits for `release`, so commands pile up behind the first one."""
 
     def __init__(self) -> None:
-        self.alone: list[tuple[Any, ...]] = []
-        self.batches: list[list[tuple[Any, ...]]] = []
+        self.exchanges: list[list[tuple[Any, ...]]] = []
         self.release = asyncio.Event()
         self.broken = False
 
-    def answer(self, command: tuple[Any, ...]) -> Any:
-        return ResponseError("no such command") if command[0] == "FAIL" else command
-
-    async def execute_command(self, *command: Any) -> Any:
-        self.alone.append(command)
+    async def exchange(self, commands: list[tuple[Any, ...]]) -> list[Any]:
+        self.exchanges.append(list(commands))
         await self.release.wait()
-        return command
-
-    def pipeline(self, transaction: bool = True) -> FakePipeline:
-        assert transaction is False  # a batch is not a transaction
-        return FakePipeline(self)
+        if self.broken:
+            raise ConnectionError("Redis went away")
+        return [ResponseError("no such command") if command[0] == "FAIL" else command for command in commands]
 
 
 async def _settle() -> None:
@@ -57,41 +34,51 @@ async def _settle() -> None:
         await asyncio.sleep(0)
 
 
-def test_a_command_alone_goes_at_once_without_a_pipeline():
-    async def scenario() -> tuple[Any, FakeClient]:
-        client = FakeClient()
-        client.release.set()
-        return await Pipelined(client)("HGET", "h", "k"), client
+def test_a_command_alone_goes_at_once_on_its_own():
+    async def scenario() -> tuple[Any, FakeWire]:
+        wire = FakeWire()
+        wire.release.set()
+        return await Pipelined(wire.exchange)("HGET", "h", "k"), wire
 
-    answer, client = asyncio.run(scenario())
-    assert answer == ("HGET", "h", "k") and client.alone == [("HGET", "h", "k")] and client.batches == []
+    answer, wire = asyncio.run(scenario())
+    assert answer == ("HGET", "h", "k") and wire.exchanges == [[("HGET", "h", "k")]]
+
+
+def test_a_command_alone_that_redis_refuses_raises_its_error():
+    async def scenario() -> Any:
+        wire = FakeWire()
+        wire.release.set()
+        return await Pipelined(wire.exchange)("FAIL")
+
+    with pytest.raises(ResponseError, match="no such command"):
+        asyncio.run(scenario())
 
 
 def test_commands_that_come_while_one_is_in_flight_go_in_one_pipeline_each_with_its_answer():
-    async def scenario() -> tuple[list[Any], FakeClient]:
-        client = FakeClient()
-        send = Pipelined(client)
+    async def scenario() -> tuple[list[Any], FakeWire]:
+        wire = FakeWire()
+        send = Pipelined(wire.exchange)
         first = asyncio.ensure_future(send("GET", "first"))
         await _settle()
         later = [asyncio.ensure_future(send("GET", f"k{n}")) for n in range(5)]
         await _settle()
-        client.release.set()
-        return [await first, *await asyncio.gather(*later)], client
+        wire.release.set()
+        return [await first, *await asyncio.gather(*later)], wire
 
-    answers, client = asyncio.run(scenario())
+    answers, wire = asyncio.run(scenario())
     assert answers == [("GET", "first"), *[("GET", f"k{n}") for n in range(5)]]
-    assert client.batches == [[("GET", f"k{n}") for n in range(5)]]
+    assert wire.exchanges == [[("GET", "first")], [("GET", f"k{n}") for n in range(5)]]
 
 
 def test_a_command_error_in_a_batch_is_its_commands_alone():
     async def scenario() -> list[Any]:
-        client = FakeClient()
-        send = Pipelined(client)
+        wire = FakeWire()
+        send = Pipelined(wire.exchange)
         first = asyncio.ensure_future(send("GET", "first"))
         await _settle()
         batch = [asyncio.ensure_future(send(*command)) for command in (("GET", "a"), ("FAIL",), ("GET", "b"))]
         await _settle()
-        client.release.set()
+        wire.release.set()
         await first
         return await asyncio.gather(*batch, return_exceptions=True)
 
@@ -101,30 +88,29 @@ def test_a_command_error_in_a_batch_is_its_commands_alone():
 
 def test_a_connection_lost_under_a_batch_fails_every_command_of_it():
     async def scenario() -> list[Any]:
-        client = FakeClient()
-        send = Pipelined(client)
+        wire = FakeWire()
+        send = Pipelined(wire.exchange)
         first = asyncio.ensure_future(send("GET", "first"))
         await _settle()
         batch = [asyncio.ensure_future(send("GET", str(n))) for n in range(3)]
         await _settle()
-        client.broken = True
-        client.release.set()
-        await first
-        return await asyncio.gather(*batch, return_exceptions=True)
+        wire.broken = True
+        wire.release.set()
+        return await asyncio.gather(first, *batch, return_exceptions=True)
 
     assert all(isinstance(outcome, ConnectionError) for outcome in asyncio.run(scenario()))
 
 
 def test_a_caller_gone_while_waiting_leaves_the_others_their_answers():
     async def scenario() -> Any:
-        client = FakeClient()
-        send = Pipelined(client)
+        wire = FakeWire()
+        send = Pipelined(wire.exchange)
         first = asyncio.ensure_future(send("GET", "first"))
         await _settle()
         quitter, stayer = asyncio.ensure_future(send("GET", "q")), asyncio.ensure_future(send("GET", "s"))
         await _settle()
         quitter.cancel()
-        client.release.set()
+        wire.release.set()
         await first
         return await stayer
 
@@ -132,19 +118,19 @@ def test_a_caller_gone_while_waiting_leaves_the_others_their_answers():
 
 
 def test_after_a_batch_the_next_command_alone_goes_at_once_again():
-    async def scenario() -> FakeClient:
-        client = FakeClient()
-        send = Pipelined(client)
+    async def scenario() -> FakeWire:
+        wire = FakeWire()
+        send = Pipelined(wire.exchange)
         first = asyncio.ensure_future(send("GET", "first"))
         await _settle()
         waiting = asyncio.ensure_future(send("GET", "second"))
         await _settle()
-        client.release.set()
+        wire.release.set()
         await asyncio.gather(first, waiting)
         await send("GET", "third")
-        return client
+        return wire
 
-    assert asyncio.run(scenario()).alone == [("GET", "first"), ("GET", "third")]
+    assert asyncio.run(scenario()).exchanges == [[("GET", "first")], [("GET", "second")], [("GET", "third")]]
 
 
 class Script:
@@ -160,17 +146,16 @@ class Script:
 
 @pytest.mark.parametrize("redis_knows_it", [True, False])
 def test_a_script_goes_by_its_sha_and_is_loaded_when_redis_lacks_it(redis_knows_it):
-    class Client(FakeClient):
-        async def execute_command(self, *command: Any) -> Any:
-            self.alone.append(command)
-            if not redis_knows_it:
-                raise NoScriptError("NOSCRIPT No matching script")
-            return "by sha"
+    sent: list[list[tuple[Any, ...]]] = []
 
-    async def scenario() -> tuple[Any, Client, Script]:
-        client, script = Client(), Script()
-        return await Pipelined(client).script(script, ["k"], [1]), client, script
+    async def exchange(commands: list[tuple[Any, ...]]) -> list[Any]:
+        sent.append(list(commands))
+        return ["by sha" if redis_knows_it else NoScriptError("NOSCRIPT No matching script")]
 
-    answer, client, script = asyncio.run(scenario())
-    assert client.alone == [("EVALSHA", "abc123", 1, "k", 1)]
+    async def scenario() -> tuple[Any, Script]:
+        script = Script()
+        return await Pipelined(exchange).script(script, ["k"], [1]), script
+
+    answer, script = asyncio.run(scenario())
+    assert sent == [[("EVALSHA", "abc123", 1, "k", 1)]]
     assert (answer, script.loaded_and_run) == (("by sha", []) if redis_knows_it else ("ran", [(["k"], [1])]))
