@@ -19,6 +19,8 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from redis.exceptions import NoScriptError  # only the Redis store imports this module
+
 Command = tuple[Any, ...]
 Exchange = Callable[[Sequence[Command]], Awaitable[list[Any]]]
 
@@ -50,8 +52,6 @@ class Pipelined:
 
     async def script(self, script: Any, keys: list[Any], args: list[Any]) -> Any:
         """A registered script (redis-py's AsyncScript) by its SHA, loaded when Redis lacks it."""
-        from redis.exceptions import NoScriptError
-
         try:
             return await self("EVALSHA", script.sha, len(keys), *keys, *args)
         except NoScriptError:

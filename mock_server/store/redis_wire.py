@@ -23,14 +23,18 @@ import asyncio
 from collections.abc import Sequence
 from typing import Any
 
+# Imported with the module (only the Redis store imports it: redis_connection.py), not per exchange.
+import hiredis
+from redis.asyncio import ConnectionPool
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
 Command = tuple[Any, ...]
 
 
 class RedisWire:
     def __init__(self, url: str, timeout: float) -> None:
-        import hiredis
-        from redis.asyncio import ConnectionPool
-
         self._pack = hiredis.pack_command
         self._timeout = timeout
         # A pool of its own, for its one connection: without socket_timeout, whose per-write task
@@ -44,8 +48,6 @@ class RedisWire:
         """Each command's answer, in order; a command Redis refused has its ResponseError as its
         answer. A connection found closed before any answer came (Redis restarted since the last
         exchange) is opened again and the commands sent once more, as redis-py retries once."""
-        from redis.exceptions import ConnectionError as RedisConnectionError
-
         packed = b"".join([self._pack(command) for command in commands])
         try:
             return await self._exchange(packed, len(commands))
@@ -55,9 +57,6 @@ class RedisWire:
         return await self._exchange(packed, len(commands), retried=True)
 
     async def _exchange(self, packed: bytes, count: int, retried: bool = False) -> list[Any]:
-        from redis.exceptions import ResponseError
-        from redis.exceptions import TimeoutError as RedisTimeoutError
-
         answers: list[Any] = []
         try:
             async with asyncio.timeout(self._timeout):
