@@ -115,7 +115,9 @@ def create_app(settings: Settings | None = None) -> MockApp:
     app = MockApp(
         __name__,
         middlewares=middlewares(
-            expose_headers=["X-Mock-Source", "WWW-Authenticate", SESSION_HEADER], journal=journal_stage
+            expose_headers=["X-Mock-Source", "WWW-Authenticate", SESSION_HEADER],
+            journal=journal_stage,
+            speculative=sessions.shared,
         ),
         security_map=api_key_security(sessions),
     )

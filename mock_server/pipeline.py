@@ -11,6 +11,9 @@ list; the last one, `ReplyApp`, is the app Connexion wraps (see app.py's MockApp
     route         FastRoutingMiddleware (seam.py): the operationId and path parameters
     parse body    BodyParseMiddleware (bodies.py): read and parse the body, before the key,
                   as FastAPI does (400 undecodable, 422 invalid JSON)
+    speculate     SpeculationMiddleware (speculation_stage.py, a shared store only): the request
+                  goes on from its session's copy while the copy's refresh travels with its first
+                  read, and is made again if the copy was not current
     authenticate  LeanSecurityMiddleware (seam.py, in SecurityMiddleware's place), security_map =
                   security.api_key_security: the Principal and the Session (X-Mock-Session)
     validate      LeanRequestValidationMiddleware (seam.py, in RequestValidationMiddleware's
@@ -65,6 +68,7 @@ from mock_server.seam import (
 from mock_server.security import SESSION_HEADER, session_name
 from mock_server.session import Sessions
 from mock_server.session_path import SessionPathMiddleware
+from mock_server.speculation_stage import SpeculationMiddleware
 from mock_server.validation import QUERY
 
 logger = logging.getLogger("mock_server")
@@ -94,8 +98,10 @@ class DocsMiddleware(ServedContractMiddleware):
         await super().__call__(scope, receive, send)
 
 
-def middlewares(expose_headers: list[str], journal: Any = None) -> list[Any]:
-    """The stages, outermost first; `journal` is a JournalMiddleware factory, or None for none."""
+def middlewares(expose_headers: list[str], journal: Any = None, *, speculative: bool = False) -> list[Any]:
+    """The stages, outermost first; `journal` is a JournalMiddleware factory, or None for none;
+    `speculative` (a shared store): requests go on from their session's copy while its refresh
+    travels with their first read (speculation_stage.py)."""
     cors = functools.partial(
         BrowserCORSMiddleware,
         allow_origins=["*"],
@@ -112,6 +118,7 @@ def middlewares(expose_headers: list[str], journal: Any = None) -> list[Any]:
         DocsMiddleware,
         FastRoutingMiddleware,
         direct(BodyParseMiddleware),
+        *([SpeculationMiddleware] if speculative else []),
         LeanSecurityMiddleware,
         LeanRequestValidationMiddleware,
         LifespanMiddleware,

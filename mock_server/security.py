@@ -41,7 +41,7 @@ async def authenticated(sessions: Sessions, key: str | None, session: str | None
     name = session_name(sessions, session)
     existing = sessions.peek(name)
     if sessions.shared:  # made, reset or changed by another replica: as the shared store says
-        existing = await sessions.refresh(existing) if existing is not None else await sessions.existing(name)
+        existing = await sessions.begin(existing) if existing is not None else await sessions.existing(name)
     if existing is not None:
         store = existing.store
         principal = await authenticate(key, api_key=store.api_keys.get, user=store.users.get, now=existing.clock.now())

@@ -146,6 +146,11 @@ class Sessions:
         """The session as the shared store holds it now (a reset elsewhere gives a new one)."""
         return session
 
+    async def begin(self, session: Session) -> Session:
+        """The session a request starts from: `refresh`'s (a shared store may instead let the request
+        go on from its copy while the refresh goes with its first read: store/speculation.py)."""
+        return await self.refresh(session)
+
     async def reset(self, name: str | None) -> None:
         """Forget a session, or every one: its next use makes it afresh from the seed."""
         self.drop(name)

@@ -30,18 +30,16 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import hashlib
-import logging
 import random
 import secrets
-from collections import deque
 from typing import Any
 
 import orjson
 
 from mock_server.control.faults import Fault
 from mock_server.engine.assistant import ScriptedAssistant, rule_from_fixture
-from mock_server.ids import ALPHABET, Clock, IdFactory
+from mock_server.ids import Clock, IdFactory
+from mock_server.leased_ids import LEASE, LeasedIds
 from mock_server.seeding import Seed
 from mock_server.session import Session, Sessions
 from mock_server.store import Store
@@ -49,42 +47,13 @@ from mock_server.store.coalesced import Coalesced
 from mock_server.store.protocol import StoreUnavailable
 from mock_server.store.redis_backend import RedisBackend
 from mock_server.store.redis_connection import PREFIX, RedisConnection, guarded
+from mock_server.store.redis_pipelining import Deferred, NoScriptError
 from mock_server.store.redis_row_cache import COUNTERS
+from mock_server.store.redis_startup import LAYOUT, LAYOUT_KEY, REGISTRY
+from mock_server.store.speculation import SPECULATION, Seen
 
-logger = logging.getLogger("mock_server")
-REGISTRY = f"{PREFIX}:sessions"
-LEASE = 512  # ids leased at a time; a new block is leased when fewer than half are left
 LOCK_MS = 30_000  # a replica that died seeding frees the session after this
 OPEN_SECONDS = 30.0
-
-
-class LeasedIds(IdFactory):
-    """Seeded ids from the session's shared counter: token n is a hash of seed, session and n.
-    Numbers come in leased blocks, used in the order leased (a replica may hold two at a time)."""
-
-    def __init__(self, basis: str) -> None:
-        super().__init__(None)
-        self._basis = basis
-        self._blocks: deque[list[int]] = deque()  # [next, end) each
-
-    def lease(self, end: int) -> None:
-        self._blocks.append([end - LEASE, end])
-
-    @property
-    def low(self) -> bool:
-        return sum(end - start for start, end in self._blocks) < LEASE // 2
-
-    def token(self, length: int) -> str:
-        while self._blocks and self._blocks[0][0] >= self._blocks[0][1]:
-            self._blocks.popleft()
-        if not self._blocks:  # a request minted more than a lease holds: still unique, not seeded
-            logger.warning("mock_server: the seeded id lease ran out; minting a random id")
-            return super().token(length)
-        block = self._blocks[0]
-        number, block[0] = block[0], block[0] + 1
-        digest = hashlib.shake_256(f"{self._basis}/{number}".encode()).digest(length * 2 + 16)
-        chars = [ALPHABET[b % 62] for b in digest if b < 248]
-        return "".join(chars[:length])
 
 
 class SharedSessions(Sessions):
@@ -95,6 +64,8 @@ class SharedSessions(Sessions):
         self.conn = conn
         self.where = conn.where
         self._refreshes: dict[str, Coalesced[Session]] = {}  # per session name
+        # Per session name: the deferred refresh not yet answered (its copy, command, and settling).
+        self._deferred: dict[str, tuple[Session, Deferred, asyncio.Future[Seen]]] = {}
 
     @staticmethod
     def _no_backend(name: str) -> Any:
@@ -128,13 +99,56 @@ class SharedSessions(Sessions):
     async def existing(self, name: str) -> Session | None:
         return await self._open(self.key(name), create=False)
 
-    @guarded(lambda self: self.where)
-    async def _sync(self, session: Session | None, name: str) -> list[Any]:
+    def _sync_call(self, session: Session | None, name: str) -> tuple[list[Any], list[Any]]:
+        """SYNC's keys and arguments: this copy's seeded clock reading, and a lease when ids run low."""
         clock = session.clock._next or 0 if session is not None else 0  # noqa: SLF001
         ids = session.ids if session is not None else None
         lease = LEASE if isinstance(ids, LeasedIds) and ids.low else 0
-        keys, args = [f"{self._tag(name)}:meta"], [clock, lease, *COUNTERS]
+        return [f"{self._tag(name)}:meta"], [clock, lease, *COUNTERS]
+
+    @guarded(lambda self: self.where)
+    async def _sync(self, session: Session | None, name: str) -> list[Any]:
+        keys, args = self._sync_call(session, name)
         return await self.conn.pipelined.script(self.conn.scripts.sync, keys, args)
+
+    async def begin(self, session: Session) -> Session:
+        # The copy as it is, its refresh deferred to go with the request's first read
+        # (store/speculation.py); awaited when the request is not speculated on.
+        speculation = SPECULATION.get()
+        if speculation is None or speculation.attached or session.faults:
+            return await self.refresh(session)
+        speculation.attach(session.generation, session.version, self._deferred_refresh(session))
+        return session
+
+    def _deferred_refresh(self, session: Session) -> asyncio.Future[Seen]:
+        """The refresh not sent yet, shared by the requests that come before it goes; else a new one."""
+        pending = self._deferred.get(session.name)
+        if pending is not None and pending[0] is session and not self.conn.pipelined.sent(pending[1]):
+            return pending[2]
+        keys, args = self._sync_call(session, session.name)
+        deferred = self.conn.pipelined.defer("EVALSHA", self.conn.scripts.sync.sha, len(keys), *keys, *args)
+        settled = asyncio.ensure_future(self._settle(session, deferred, keys, args))
+        settled.add_done_callback(_retrieve)
+        self._deferred[session.name] = (session, deferred, settled)
+        return settled
+
+    @guarded(lambda self: self.where)
+    async def _settle(self, session: Session, deferred: Deferred, keys: list[Any], args: list[Any]) -> Seen:
+        """A deferred refresh's answer, applied to the copy as an awaited one is (a new generation or
+        shared version is left to the awaited refresh of the request made again)."""
+        try:
+            try:
+                answer = await deferred.future
+            except NoScriptError:
+                answer = await self.conn.scripts.sync(keys=keys, args=args)
+        finally:
+            if (pending := self._deferred.get(session.name)) is not None and pending[1] is deferred:
+                del self._deferred[session.name]
+        gen, ready, version, clock, leased, cached = answer
+        current = gen is not None and gen == ready and int(gen) == session.generation
+        if current:
+            self._apply(session, int(clock), int(leased), cached)
+        return Seen(int(gen) if gen is not None and gen == ready else None, int(version or 0), cached)
 
     async def refresh(self, session: Session) -> Session:
         refresh = self._refreshes.get(session.name)
@@ -205,6 +219,7 @@ class SharedSessions(Sessions):
         await self.seed.fill(session.store)
         await client.hset(meta, "ready", generation)
         await client.sadd(REGISTRY, name)
+        await client.set(LAYOUT_KEY, LAYOUT)  # again: a Redis that lost its data lost the mark too
         if gen is not None:
             await self._unlink(name, int(gen))
         return self._register(session)
@@ -297,6 +312,12 @@ class SharedSessions(Sessions):
     @guarded(lambda self: self.where)
     async def all_names(self) -> list[str]:
         return sorted(item.decode() for item in await self.conn.client.smembers(REGISTRY))
+
+
+def _retrieve(task: asyncio.Future[Any]) -> None:
+    # Its requests got the error (each awaits it); when none did, nobody needs it: no warning.
+    if not task.cancelled():
+        task.exception()
 
 
 def _glob_escape(text: str) -> str:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import httpx
+import redis
 
 from tests.mock_server.test_cli import refused, run_cli
 from tests.redis_server import free_port
@@ -21,6 +22,21 @@ def test_a_mock_whose_redis_is_down_says_so_and_exits_2():
     url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     line = refused(run_cli("--store", url, "--port", "0"))
     assert url.removeprefix("redis://") in line and "start Redis first" in line
+
+
+def test_a_redis_database_laid_out_by_another_version_of_the_mock_is_refused_not_read(redis_server):
+    url = redis_server.url.rsplit("/", 1)[0] + "/5"
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+        client.sadd("entities-mock:sessions", "default")  # what a mock of layout 1 (no layout key) left
+        line = refused(run_cli("--store", url, "--port", "0"))
+        assert "layout 1, this mock reads layout 2" in line and "FLUSHDB" in line
+        client.set("entities-mock:layout", "3")  # or a later one
+        assert "layout 3, this mock reads layout 2" in refused(run_cli("--store", url, "--port", "0"))
+    finally:
+        client.flushdb()
+        client.close()
 
 
 def test_a_store_that_is_neither_memory_nor_a_redis_url_is_refused():

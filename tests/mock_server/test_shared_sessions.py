@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from mock_server import Settings, create_app
-from tests.mock_server.conftest import ADMIN_KEY
+from tests.mock_server.conftest import ADMIN_KEY, message_body
 
 
 @pytest.fixture(scope="module")
@@ -73,6 +73,18 @@ def test_a_session_redis_lost_is_seeded_afresh_at_its_next_request(clients, redi
     redis_server.flush()  # what a Redis restarted without persistence holds
     assert b.get(f"/v1/threads/{thread['id']}").status_code == 404
     assert b.get("/v1/assistants").status_code == 200  # the seed is back: the demo assistant answers
+    # The store is marked as this mock's layout again: a replica started now is not refused.
+    assert create_app(Settings(admin_key=ADMIN_KEY, seed=11, store=redis_server.url)).mock.sessions.shared
+
+
+def test_a_message_posted_where_the_copy_holds_a_thread_deleted_elsewhere_is_refused_not_written(clients):
+    a, b = clients
+    thread = a.post("/v1/threads", json={}).json()["id"]
+    assert b.get(f"/v1/threads/{thread}").status_code == 200  # now in B's copy
+    assert a.delete(f"/v1/threads/{thread}").status_code == 200
+    posted = b.post("/v1/messages", json=message_body(thread))  # B's copy still has the thread
+    assert posted.status_code == 404, posted.text
+    assert a.get(f"/v1/threads/{thread}/messages").status_code == 404
 
 
 def _user_with_key(client) -> tuple[str, str]:

@@ -10,9 +10,16 @@ from tests.mock_server.control.conftest import ADMIN
 from tests.mock_server.control.test_journal import journal
 
 
+pytestmark = pytest.mark.both_stores
+
+
 @pytest.fixture
-def app():
-    return create_app(Settings(admin_key=ADMIN_KEY, seed=5, max_journal_entries=3, max_journal_body_bytes=10))
+def app(store_kind, request):
+    # On Redis a database of its own: the journal is one list for the whole store, and this one is capped.
+    store = request.getfixturevalue("redis_server").url.rsplit("/", 1)[0] + "/3" if store_kind == "redis" else "memory"
+    return create_app(
+        Settings(admin_key=ADMIN_KEY, seed=5, max_journal_entries=3, max_journal_body_bytes=10, store=store)
+    )
 
 
 def test_the_journal_keeps_the_newest_entries_and_counts_the_dropped(client, alice):

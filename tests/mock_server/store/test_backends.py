@@ -19,13 +19,15 @@ INDEXES = (Index("thread", ("thread_id",)), Index("tag", ("tags",)), Index("pair
 _names = itertools.count()
 
 
-@pytest.fixture(params=["memory", "redis"])
+@pytest.fixture(params=["memory", "redis", "redis, a session named with SORT's *"])
 def backend(request) -> Callable[[], object]:
-    """A fresh backend of each kind (Redis: a namespace of its own on the session's server)."""
+    """A fresh backend of each kind (Redis: a namespace of its own on the session's server; a
+    session whose name holds `*` pages through the RANGE script, not SORT)."""
     if request.param == "memory":
         return MemoryBackend
     url = request.getfixturevalue("redis_server").url
-    return lambda: RedisBackend(RedisConnection(url), f"entities-mock:{{test-{next(_names)}}}", 1)
+    name = "te*st" if "*" in request.param else "test"
+    return lambda: RedisBackend(RedisConnection(url), f"entities-mock:{{{name}-{next(_names)}}}", 1)
 
 
 def filled(backend, n: int):

@@ -146,3 +146,46 @@ def test_a_script_goes_by_its_sha_and_is_loaded_when_redis_lacks_it(redis_knows_
     answer, script = asyncio.run(scenario())
     assert sent == [[("EVALSHA", "abc123", 1, "k", 1)]]
     assert (answer, script.loaded_and_run) == (("by sha", []) if redis_knows_it else ("ran", [(["k"], [1])]))
+
+
+def test_a_deferred_command_goes_with_what_the_caller_asks_before_it_next_waits():
+    async def scenario() -> tuple[FakeWire, Any, Any, bool, bool]:
+        wire = FakeWire()
+        wire.release.set()
+        send = Pipelined(wire.exchange)
+        deferred = send.defer("EVALSHA", "sync")
+        unsent = not send.sent(deferred)
+        read = await send("HGET", "runs", "run_1")  # the same step: it joins the deferred one
+        return wire, await deferred.future, read, unsent, send.sent(deferred)
+
+    wire, refreshed, read, unsent_at_first, sent_after = asyncio.run(scenario())
+    assert wire.exchanges == [[("EVALSHA", "sync"), ("HGET", "runs", "run_1")]]
+    assert refreshed == ("EVALSHA", "sync") and read == ("HGET", "runs", "run_1")
+    assert unsent_at_first and sent_after
+
+
+def test_a_deferred_command_alone_goes_once_the_running_callbacks_have_run():
+    async def scenario() -> tuple[FakeWire, Any]:
+        wire = FakeWire()
+        wire.release.set()
+        deferred = Pipelined(wire.exchange).defer("EVALSHA", "sync")
+        return wire, await asyncio.wait_for(deferred.future, 1)
+
+    wire, answer = asyncio.run(scenario())
+    assert answer == ("EVALSHA", "sync") and wire.exchanges == [[("EVALSHA", "sync")]]
+
+
+def test_a_command_deferred_while_a_batch_is_in_flight_goes_in_the_next_batch():
+    async def scenario() -> tuple[FakeWire, Any, Any]:
+        wire, send, first, _ = await _behind_first()
+        deferred = send.defer("EVALSHA", "sync")
+        behind = asyncio.ensure_future(send("GET", "second"))
+        await _settle()
+        assert not send.sent(deferred)
+        wire.release.set()
+        await first
+        return wire, await deferred.future, await behind
+
+    wire, refreshed, second = asyncio.run(scenario())
+    assert wire.exchanges == [[("GET", "first")], [("EVALSHA", "sync"), ("GET", "second")]]
+    assert (refreshed, second) == (("EVALSHA", "sync"), ("GET", "second"))
