@@ -9,20 +9,20 @@ session's keys in one cluster slot; a reset moves the session to a new generatio
     :all:<table>                sorted set of every id, scored by its number (a table's scan order)
     :idx:<table>:<index>:<key>  sorted set per index key (the key's values as JSON), scored likewise
 
-A row keeps its number for life, so an index lists rows in insertion order whatever updates do
-(a row that joins a key later is placed by its number). `range` is one SORT of the index key BY
-nosort with LIMIT, GETting each row by its key: the index's own order, O(log n + limit), one row
-past the page for an exact `has_more`. Rows are keys of their own for it: SORT fetches keys, not a
-hash's fields, and a script fetching them (the RANGE script, used when a session's name holds the
-`*` SORT would read as its placeholder) costs Redis some fifteen microseconds a page more, copying
-every row into Lua and back. `count` is a ZCARD. Every write is the WRITE script (redis_scripts.py): a compare-and-set on the rows it read,
-so an update computed from a row another replica changed meanwhile is retried, never lost, and a
-cascade (`delete_together`) is one script: applied whole or not at all (a row of the cascade
-that changed since it was read makes the whole of it read again and retried). What the
-compare-and-set cannot see is a row *added* under the parent meanwhile by another request (a
-message posted to a thread while the thread is deleted elsewhere): it outlives the cascade,
-unreachable through its parent, as on a database without foreign keys. The memory store, one
-process whose reads never suspend, cannot interleave the two.
+A row keeps its number for life, so an index lists rows in insertion order whatever updates do (a
+row that joins a key later is placed by its number). `range` is one SORT of the index key BY nosort
+with LIMIT, GETting each row by its key: the index's own order, O(log n + limit), one row past the
+page for an exact `has_more`. Rows are keys of their own for it: SORT fetches keys, not a hash's
+fields, and a script fetching them (the RANGE script, used when a session's name holds the `*` SORT
+would read as its placeholder) costs Redis some fifteen microseconds a page more, copying every row
+into Lua and back. `count` is a ZCARD. Every write is the WRITE script (redis_scripts.py): a
+compare-and-set on the rows it read, so an update computed from a row another replica changed
+meanwhile is retried, never lost, and a cascade (`delete_together`) is one script: applied whole or
+not at all (a row of the cascade that changed since it was read makes the whole of it read again
+and retried). What the compare-and-set cannot see is a row *added* under the parent meanwhile by
+another request (a message posted to a thread while the thread is deleted elsewhere): it outlives
+the cascade, unreachable through its parent, as on a database without foreign keys. The memory
+store, one process whose reads never suspend, cannot interleave the two.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ import orjson
 from mock_server.store.protocol import DuplicateId, Index, Key, Order, Page, Row, StoreUnavailable
 from mock_server.store.redis_connection import guarded
 from mock_server.store.redis_row_cache import CACHED_TABLES, COUNTERS, RowCache, counter
-from mock_server.store.redis_scripts import JOURNAL_RECORD, RANGE, SYNC, WRITE
+from mock_server.store.redis_scripts import RANGE, SYNC, WRITE
 from mock_server.store.speculation import StaleCopy, speculating, used
 
 SCAN_CHUNK = 1_000
@@ -59,7 +59,6 @@ class Scripts:
         self.write = client.register_script(WRITE)
         self.range = client.register_script(RANGE)
         self.sync = client.register_script(SYNC)
-        self.journal_record = client.register_script(JOURNAL_RECORD)
 
 
 class RedisTable:

@@ -90,28 +90,3 @@ local counters = {}
 for i = 3, #ARGV do counters[i - 2] = m[i + 2] end
 return {m[1], m[2], m[3], clock, leased, counters}
 """
-
-# KEYS[1]: the journal list, KEYS[2]: its sequence, KEYS[3]: its dropped counter; ARGV[1]: entries
-# kept; ARGV[2..]: entries as JSON, each starting with `{"seq":0`, in the order answered. They take
-# the next numbers of the sequence, go in newest first, and the list is trimmed to what is kept
-# (what that drops is counted): a handful of commands for the whole batch, not four an entry.
-# Answers the last number given.
-JOURNAL_RECORD = """
-local keep = tonumber(ARGV[1])
-local count = #ARGV - 1
-local last = redis.call('INCRBY', KEYS[2], count)
-local size = 0
-local chunk = {}
-for i = 1, count do
-  chunk[#chunk + 1] = '{"seq":' .. (last - count + i) .. string.sub(ARGV[i + 1], 9)
-  if #chunk == 1000 or i == count then  -- unpack's arguments are bounded by Lua's C stack
-    size = redis.call('LPUSH', KEYS[1], unpack(chunk))
-    chunk = {}
-  end
-end
-if size > keep then
-  redis.call('LTRIM', KEYS[1], 0, keep - 1)
-  redis.call('INCRBY', KEYS[3], size - keep)
-end
-return last
-"""

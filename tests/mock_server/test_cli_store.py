@@ -11,8 +11,11 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 import redis
 
+from mock_server.store.protocol import StoreUnavailable
+from mock_server.store.redis_startup import check_version
 from tests.mock_server.test_cli import refused, run_cli
 from tests.redis_server import free_port
 from tests.replicas import ADMIN_KEY, BANNER, ROOT
@@ -92,3 +95,18 @@ def _children(pid: int) -> list[int]:
 
 def _zombie(pid: int) -> bool:
     return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+
+
+class _RedisAnswering:
+    def __init__(self, version: str) -> None:
+        self.version = version
+
+    def info(self, section: str) -> dict[str, str]:
+        return {"redis_version": self.version}
+
+
+def test_a_redis_older_than_7_is_refused_naming_the_version_needed():
+    check_version(_RedisAnswering("7.0.15"), "redis://h:1/0")
+    check_version(_RedisAnswering("7.2.4"), "redis://h:1/0")
+    with pytest.raises(StoreUnavailable, match=r"runs Redis 6\.2\.14; the mock needs Redis 7\.0 or later"):
+        check_version(_RedisAnswering("6.2.14"), "redis://h:1/0")

@@ -9,7 +9,6 @@ from tests.mock_server.conftest import ADMIN_KEY
 from tests.mock_server.control.conftest import ADMIN
 from tests.mock_server.control.test_journal import journal
 
-
 pytestmark = pytest.mark.both_stores
 
 

@@ -1,5 +1,5 @@
 """The Redis store's scripts run on a real redis-server, each answering what its callers read:
-the session refresh (SYNC), the journal's batch (JOURNAL_RECORD), a write's guard (WRITE)."""
+the session refresh (SYNC) and a write's guard (WRITE)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from mock_server.store.redis_scripts import JOURNAL_RECORD, SYNC, WRITE
+from mock_server.store.redis_scripts import SYNC, WRITE
 
 
 @pytest.fixture
@@ -19,10 +19,6 @@ def client(redis_server) -> Iterator[redis.Redis]:
     yield client
     client.flushdb()
     client.close()
-
-
-def entry(name: str) -> str:
-    return '{"seq":0,"name":"%s"}' % name
 
 
 def test_sync_answers_generation_version_clock_lease_and_counters_in_order(client):
@@ -41,25 +37,6 @@ def test_sync_moves_the_shared_clock_forward_only_and_leases_after_what_was_leas
     assert (clock, leased, int(client.hget("meta", "clock"))) == (90, 1024, 90)
     gen, ready, version, clock, leased, counters = sync(keys=["meta"], args=[0, 0])
     assert (gen, ready, version, clock, leased, counters) == (None, None, None, 0, 0, [])  # unseeded: no clock
-
-
-def test_the_journal_numbers_a_batch_in_order_keeps_the_newest_and_counts_the_dropped(client):
-    record = client.register_script(JOURNAL_RECORD)
-    keys = ["journal", "journal:seq", "journal:dropped"]
-    assert record(keys=keys, args=[3, entry("a"), entry("b")]) == 2
-    assert record(keys=keys, args=[3, entry("c"), entry("d"), entry("e")]) == 5
-    kept = [item.decode() for item in client.lrange("journal", 0, -1)]
-    assert kept == ['{"seq":5,"name":"e"}', '{"seq":4,"name":"d"}', '{"seq":3,"name":"c"}']  # newest first
-    assert int(client.get("journal:dropped")) == 2
-
-
-def test_a_journal_batch_larger_than_lua_can_unpack_at_once_is_stored_whole(client):
-    record = client.register_script(JOURNAL_RECORD)
-    keys = ["journal", "journal:seq", "journal:dropped"]
-    assert record(keys=keys, args=[10_000, *[entry(str(n)) for n in range(2_500)]]) == 2_500
-    kept = client.lrange("journal", 0, -1)
-    assert len(kept) == 2_500 and client.get("journal:dropped") is None
-    assert kept[0] == b'{"seq":2500,"name":"2499"}' and kept[-1] == b'{"seq":1,"name":"0"}'
 
 
 def test_a_guarded_write_is_applied_only_while_the_session_is_as_its_copy_has_it(client):
