@@ -218,6 +218,8 @@ class RedisBackend:
         speculation = speculating()
         if speculation is None:
             return await self.conn.pipelined.script(self.conn.scripts.write, [], [orjson.dumps(ops)])
+        if speculation.stale:  # found so already, and the StaleCopy caught on the way (a turn's own
+            raise StaleCopy  # `except Exception`, say): nothing more is written from this copy
         guard = self._guard(*speculation.expected())
         done, at = await self.conn.pipelined.script(self.conn.scripts.write, [], [orjson.dumps(ops), guard])
         if not done and at == -1:

@@ -67,9 +67,14 @@ class Speculation:
         self._generation, self._version, self._refresh = generation, version, refresh
 
     @property
-    def open(self) -> bool:
-        """Whether the request is still going on from a copy the refresh has not vouched for."""
-        return self.state is OPEN and self._refresh is not None
+    def pending(self) -> bool:
+        """Whether the request goes on from a copy its refresh has not vouched for (open), or one it
+        found stale: a write then carries its guard, or is not made."""
+        return self.state is not HELD and self._refresh is not None
+
+    @property
+    def stale(self) -> bool:
+        return self.state is STALE
 
     def expected(self) -> tuple[int, int, dict[int, Any]]:
         """What a write from this copy requires of the session: its generation, shared version, and
@@ -122,6 +127,6 @@ def used(position: int, counter: Any) -> None:
 
 
 def speculating() -> Speculation | None:
-    """The request's speculation while it is open (a write then carries its guard)."""
+    """The request's speculation until its copy is vouched for (see `pending`)."""
     speculation = SPECULATION.get()
-    return speculation if speculation is not None and speculation.open else None
+    return speculation if speculation is not None and speculation.pending else None

@@ -10,6 +10,8 @@ import uuid
 import pytest
 
 from mock_server import Settings, create_app
+from mock_server.store.redis_backend import RedisBackend
+from mock_server.store.speculation import StaleCopy
 from tests.mock_server.conftest import ADMIN_KEY, message_body
 
 
@@ -132,3 +134,30 @@ def test_a_thread_deleted_on_one_replica_is_gone_on_the_other_that_had_just_read
     assert b.get(f"/v1/threads/{thread['id']}").status_code == 200
     assert a.delete(f"/v1/threads/{thread['id']}").status_code == 200
     assert b.get(f"/v1/threads/{thread['id']}").status_code == 404
+
+
+def test_a_write_after_a_caught_stale_copy_is_not_made_either(clients, monkeypatch):
+    # A turn catches every exception to fail its run (engine/turns.py): were the StaleCopy of a
+    # refused write caught so, the next write from that copy must be refused as well.
+    a, b = clients
+    thread = a.post("/v1/threads", json={}).json()["id"]
+    assert b.get(f"/v1/threads/{thread}").status_code == 200  # now in B's copy
+    assert a.put(f"/v1/threads/{thread}", json={"meta_data": {"moved": "yes"}}).status_code == 200
+    writes: list[str] = []
+    original = RedisBackend.write
+
+    async def swallowing(self, ops):
+        try:
+            return await original(self, ops)
+        except StaleCopy:
+            writes.append("refused")
+            try:
+                return await original(self, ops)  # what a handler catching it would write next
+            except StaleCopy:
+                writes.append("refused again")
+                raise
+
+    monkeypatch.setattr(RedisBackend, "write", swallowing)
+    posted = b.post("/v1/messages", json=message_body(thread))
+    assert posted.status_code == 200 and writes == ["refused", "refused again"]
+    assert [m["id"] for m in a.get(f"/v1/threads/{thread}/messages").json()["data"]] == [posted.json()["id"]]
