@@ -9,6 +9,8 @@ error it raised and every write it would make each wait for the refresh's verdic
 awaits its refresh first, as every request did before, so a request is made at most twice.
 
 Only on a shared store (app.py adds it then): the memory store's sessions are this process's own.
+A middleware added at Connexion's BEFORE_SECURITY position runs inside this stage, so a request
+made again passes through it again.
 """
 
 from __future__ import annotations
