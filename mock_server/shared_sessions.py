@@ -32,7 +32,7 @@ import asyncio
 import dataclasses
 import random
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -47,10 +47,12 @@ from mock_server.store.coalesced import Coalesced
 from mock_server.store.protocol import StoreUnavailable
 from mock_server.store.redis_backend import RedisBackend
 from mock_server.store.redis_connection import PREFIX, RedisConnection, guarded
-from mock_server.store.redis_pipelining import Deferred, NoScriptError
 from mock_server.store.redis_row_cache import COUNTERS
 from mock_server.store.redis_startup import LAYOUT, LAYOUT_KEY, REGISTRY
 from mock_server.store.speculation import SPECULATION, Seen
+
+if TYPE_CHECKING:  # redis_pipelining imports redis-py, which the memory store does without
+    from mock_server.store.redis_pipelining import Deferred
 
 LOCK_MS = 30_000  # a replica that died seeding frees the session after this
 OPEN_SECONDS = 30.0
@@ -137,10 +139,7 @@ class SharedSessions(Sessions):
         """A deferred refresh's answer, applied to the copy as an awaited one is (a new generation or
         shared version is left to the awaited refresh of the request made again)."""
         try:
-            try:
-                answer = await deferred.future
-            except NoScriptError:
-                answer = await self.conn.scripts.sync(keys=keys, args=args)
+            answer = await self.conn.pipelined.answer(deferred, self.conn.scripts.sync, keys, args)
         finally:
             if (pending := self._deferred.get(session.name)) is not None and pending[1] is deferred:
                 del self._deferred[session.name]

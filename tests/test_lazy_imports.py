@@ -47,3 +47,14 @@ def test_an_unknown_name_on_the_package_is_an_attribute_error():
 def test_the_sdk_bodies_load_without_schemathesis_httpx_or_the_rest_of_the_suite():
     heavy = ("schemathesis", "httpx", "yaml", "contract_tests.runner", "contract_tests.contract")
     assert loaded("contract_tests.sdk_bodies", heavy) == []
+
+
+def test_the_app_on_the_memory_store_imports_no_redis_py():
+    # redis-py is the `redis` extra: a mock installed without it must build and serve (the
+    # installed-wheel test starts one; this says which import broke it, in a second).
+    code = (
+        "import sys; from mock_server import Settings, create_app; create_app(Settings()); "
+        "print(','.join(m for m in ('redis', 'hiredis') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert result.stdout.strip() == ""

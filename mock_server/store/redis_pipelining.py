@@ -82,6 +82,14 @@ class Pipelined:
             loop.call_soon(self._flush)
         return Deferred(future, self._batches)
 
+    async def answer(self, deferred: Deferred, script: Any, keys: list[Any], args: list[Any]) -> Any:
+        """A deferred EVALSHA's answer; the script run through redis-py's own object (which loads
+        it) when Redis does not know it, as `script` does."""
+        try:
+            return await deferred.future
+        except NoScriptError:
+            return await script(keys=keys, args=args)
+
     def sent(self, deferred: Deferred) -> bool:
         """Whether a deferred command has gone (a caller now would need a command of its own)."""
         return self._batches > deferred.batch

@@ -109,6 +109,40 @@ def test_two_hundred_concurrent_writers_over_both_replicas_lose_duplicate_and_mi
     assert numbers == sorted(set(numbers))
 
 
+def test_writers_whose_copies_keep_going_stale_are_made_again_never_twice(pair):
+    # Threads are a table each replica keeps a copy of: while other threads are updated on both
+    # replicas, a message's write from a copy that moved on is refused and the request made again.
+    a, b = pair
+    headers = session("stale-copies")
+    thread = httpx.post(f"{a}/v1/threads", json={}, headers=headers).json()["id"]
+    others = [httpx.post(f"{b}/v1/threads", json={}, headers=headers).json()["id"] for _ in range(10)]
+
+    async def mixed() -> tuple[list[httpx.Response], list[httpx.Response]]:
+        async with httpx.AsyncClient(headers=headers, timeout=60, limits=httpx.Limits(max_connections=200)) as client:
+            posts = [
+                client.post(
+                    f"{(a, b)[i % 2]}/v1/messages", json=sdk_bodies.message_body(thread, DEMO_ASSISTANT, f"m{i}")
+                )
+                for i in range(100)
+            ]
+            updates = [
+                client.put(f"{(b, a)[i % 2]}/v1/threads/{others[i % 10]}", json={"meta_data": {"n": str(i)}})
+                for i in range(100)
+            ]
+            answers = await asyncio.gather(*posts, *updates)
+        return answers[:100], answers[100:]
+
+    posted, updated = asyncio.run(mixed())
+    assert [answer.status_code for answer in posted + updated] == [200] * 200
+    made = sorted(answer.json()["id"] for answer in posted)
+    state = httpx.get(f"{a}/__mock__/state", headers=headers).json()
+    assert sorted(m["id"] for m in state["tables"]["messages"] if m["thread_id"] == thread) == made
+    entries = httpx.get(
+        f"{b}/__mock__/journal", params={"operation": "createMessage", "limit": 500}, headers=headers
+    ).json()["entries"]
+    assert len([entry for entry in entries if entry["session"] == "stale-copies"]) == 100  # each answered once
+
+
 def test_a_cancel_sent_to_one_replica_stops_a_stream_on_the_other_within_100_ms(pair):
     a, b = pair
     headers = session("cancel")
