@@ -144,10 +144,10 @@ class SharedSessions(Sessions):
             if (pending := self._deferred.get(session.name)) is not None and pending[1] is deferred:
                 del self._deferred[session.name]
         gen, ready, version, clock, leased, cached = answer
-        current = gen is not None and gen == ready and int(gen) == session.generation
-        if current:
+        generation = _seeded(gen, ready)
+        if generation == session.generation:
             self._apply(session, int(clock), int(leased), cached)
-        return Seen(int(gen) if gen is not None and gen == ready else None, int(version or 0), cached)
+        return Seen(generation, int(version or 0), cached)
 
     async def refresh(self, session: Session) -> Session:
         refresh = self._refreshes.get(session.name)
@@ -160,7 +160,7 @@ class SharedSessions(Sessions):
         if session is None:  # dropped (a reset, or evicted) since it was asked for
             return await self._open(name, create=True)  # type: ignore[return-value]
         gen, ready, version, clock, leased, cached = await self._sync(session, session.name)
-        if gen is None or int(gen) != session.generation or ready is None or int(ready) != session.generation:
+        if _seeded(gen, ready) != session.generation:
             self.drop(session.name)
             return await self._open(session.name, create=True)  # type: ignore[return-value]
         self._apply(session, int(clock), int(leased), cached)
@@ -181,8 +181,8 @@ class SharedSessions(Sessions):
         deadline = asyncio.get_running_loop().time() + OPEN_SECONDS
         while True:
             gen, ready, version, *_ = await self._sync(None, name)
-            if gen is not None and ready == gen:
-                return await self._attach(name, int(gen), int(version or 0))
+            if (generation := _seeded(gen, ready)) is not None:
+                return await self._attach(name, generation, int(version or 0))
             if not create:
                 return None
             token = secrets.token_hex(8)
@@ -209,8 +209,8 @@ class SharedSessions(Sessions):
     async def _seed(self, name: str) -> Session:
         client, meta = self.conn.client, f"{self._tag(name)}:meta"
         gen, ready = await client.hmget(meta, ["gen", "ready"])
-        if gen is not None and ready == gen:  # seeded by another replica while we took the lock
-            return await self._attach(name, int(gen), int(await client.hget(meta, "version") or 0))
+        if (seeded := _seeded(gen, ready)) is not None:  # seeded by another replica while we took the lock
+            return await self._attach(name, seeded, int(await client.hget(meta, "version") or 0))
         # Always a new generation: what a replica that died seeding left is never seeded over.
         generation = await client.hincrby(meta, "gen", 1)
         session = self._build(name, generation)
@@ -311,6 +311,11 @@ class SharedSessions(Sessions):
     @guarded(lambda self: self.where)
     async def all_names(self) -> list[str]:
         return sorted(item.decode() for item in await self.conn.client.smembers(REGISTRY))
+
+
+def _seeded(gen: bytes | None, ready: bytes | None) -> int | None:
+    """The generation a session's rows are ready under, as its meta hash says (None: none yet)."""
+    return int(gen) if gen is not None and ready == gen else None
 
 
 def _retrieve(task: asyncio.Future[Any]) -> None:
