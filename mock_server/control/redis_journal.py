@@ -118,7 +118,7 @@ class RedisJournal:
             return 0, 0, 0
         info = await client.xinfo_stream(STREAM)
         cleared = int(await client.get(CLEARED) or 0)
-        last = int(_seq(info["last-generated-id"]))
+        last = _seq(info["last-generated-id"])
         return info["length"], info["entries-added"] - info["length"] - cleared, last
 
 
