@@ -55,7 +55,6 @@ OPEN, HELD, STALE = "open", "held", "stale"
 class Speculation:
     def __init__(self) -> None:
         self.state = OPEN
-        self.attached = False
         self._refresh: Awaitable[Seen] | None = None
         self._generation = 0
         self._version = 0
@@ -63,8 +62,12 @@ class Speculation:
 
     def attach(self, generation: int, version: int, refresh: asyncio.Future[Seen]) -> None:
         """The copy the request goes on from (its generation and shared version) and its refresh."""
-        self.attached = True
         self._generation, self._version, self._refresh = generation, version, refresh
+
+    @property
+    def attached(self) -> bool:
+        """Whether the request goes on from a copy (else it waited for its refresh, or made none)."""
+        return self._refresh is not None
 
     @property
     def pending(self) -> bool:
