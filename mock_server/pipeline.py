@@ -5,7 +5,8 @@ list; the last one, `ReplyApp`, is the app Connexion wraps (see app.py's MockApp
     cors          BrowserCORSMiddleware: CORS for browsers, outermost so errors carry it too
     journal       control.journal.JournalMiddleware: records each request and its answer
     last resort   ServerErrorMiddleware (Connexion): a 500 for what nothing else caught
-    errors        ExceptionMiddleware (Connexion), with error_renderer.py's handler for every exception:
+    errors        LeanExceptionMiddleware (seam.py, in Connexion's ExceptionMiddleware's place), with
+                  error_renderer.py's handler for every exception:
                   the one renderer, whose answers are checked like any other
     docs          DocsMiddleware: Swagger UI and the served contract, on their own paths only
     route         FastRoutingMiddleware (seam.py): the operationId and path parameters
@@ -40,7 +41,6 @@ from typing import Any
 import anyio
 from connexion.middleware.abstract import RoutedAPI, RoutedMiddleware
 from connexion.middleware.context import ContextMiddleware
-from connexion.middleware.exceptions import ExceptionMiddleware
 from connexion.middleware.lifespan import LifespanMiddleware
 from connexion.middleware.server_error import ServerErrorMiddleware
 from starlette.middleware.cors import CORSMiddleware
@@ -60,6 +60,7 @@ from mock_server.reply import Reply
 from mock_server.seam import (
     DirectDispatch,
     FastRoutingMiddleware,
+    LeanExceptionMiddleware,
     LeanRequestValidationMiddleware,
     LeanSecurityMiddleware,
     ServedContractMiddleware,
@@ -114,7 +115,7 @@ def middlewares(expose_headers: list[str], journal: Any = None, *, speculative: 
         cors,
         *([journal] if journal is not None else []),
         ServerErrorMiddleware,
-        ExceptionMiddleware,
+        LeanExceptionMiddleware,
         DocsMiddleware,
         FastRoutingMiddleware,
         direct(BodyParseMiddleware),
