@@ -5,19 +5,19 @@ list; the last one, `ReplyApp`, is the app Connexion wraps (see app.py's MockApp
     cors          BrowserCORSMiddleware: CORS for browsers, outermost so errors carry it too
     journal       control.journal.JournalMiddleware: records each request and its answer
     last resort   ServerErrorMiddleware (Connexion): a 500 for what nothing else caught
-    errors        LeanExceptionMiddleware (seam.py, in Connexion's ExceptionMiddleware's place), with
+    errors        LeanExceptionMiddleware (seam/, in Connexion's ExceptionMiddleware's place), with
                   error_renderer.py's handler for every exception:
                   the one renderer, whose answers are checked like any other
     docs          DocsMiddleware: Swagger UI and the served contract, on their own paths only
-    route         FastRoutingMiddleware (seam.py): the operationId and path parameters
+    route         FastRoutingMiddleware (seam/): the operationId and path parameters
     parse body    BodyParseMiddleware (bodies.py): read and parse the body, before the key,
                   as FastAPI does (400 undecodable, 422 invalid JSON)
     speculate     SpeculationMiddleware (speculation_stage.py, a shared store only): the request
                   goes on from its session's copy while the copy's refresh travels with its first
                   read, and is made again if the copy was not current
-    authenticate  LeanSecurityMiddleware (seam.py, in SecurityMiddleware's place), security_map =
+    authenticate  LeanSecurityMiddleware (seam/, in SecurityMiddleware's place), security_map =
                   security.api_key_security: the Principal and the Session (X-Mock-Session)
-    validate      LeanRequestValidationMiddleware (seam.py, in RequestValidationMiddleware's
+    validate      LeanRequestValidationMiddleware (seam/, in RequestValidationMiddleware's
                   place), validator_map = validation.VALIDATORS: parameters, and the body per
                   media type (JSON, forms, octet-stream)
     lifespan, context  LifespanMiddleware, ContextMiddleware (Connexion)

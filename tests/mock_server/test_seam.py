@@ -1,4 +1,4 @@
-"""Each Connexion internal the mock relies on (see mock_server/seam.py and app.MockApp), named, so
+"""Each Connexion internal the mock relies on (see mock_server/seam/ and app.MockApp), named, so
 an upgrade that moves one fails here with a message saying which, not somewhere in a request."""
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ TESTED_MINOR = "3.3"
 def test_connexion_is_the_minor_version_this_seam_was_written_for():
     version = importlib.metadata.version("connexion")
     assert version.startswith(TESTED_MINOR + "."), (
-        f"Connexion {version} is installed; mock_server/seam.py was checked against {TESTED_MINOR}.x: "
+        f"Connexion {version} is installed; mock_server/seam/ was checked against {TESTED_MINOR}.x: "
         "rerun these tests, then move the pin in pyproject.toml"
     )
 
@@ -138,7 +138,7 @@ def test_the_validator_constructors_the_lean_validation_stage_calls_keep_their_k
 
 def test_the_operation_attributes_the_lean_stages_read_still_exist():
     for name in ("security", "security_schemes", "parameters", "consumes", "request_body", "body_schema"):
-        assert hasattr(OpenAPIOperation, name), f"OpenAPIOperation.{name} is gone: seam.py's lean stages read it"
+        assert hasattr(OpenAPIOperation, name), f"OpenAPIOperation.{name} is gone: seam/stages.py reads it"
 
 
 def test_swagger_ui_still_builds_the_served_document_in_the_method_served_contract_api_wraps():

@@ -1,4 +1,4 @@
-"""The lean exception stage (mock_server/seam.py): the Starlette internals it uses, named, and the
+"""The lean exception stage (mock_server/seam/stages.py): the Starlette internals it uses, named, and the
 answers Starlette's own stage gives, kept."""
 
 from __future__ import annotations
